@@ -1,0 +1,194 @@
+"""Reading documents to annotate: a folder of .txt files, a JSONL file, a .txt file, or stdin.
+
+Documents are streamed one at a time, so a corpus of any size costs the memory of one
+document. A bad file or line never stops the run: it becomes one problem naming the file
+(and line), the other documents are still read, and the caller reports what was skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from redline.errors import InputError, Location, RedlineError, display_path
+from redline.schema.records import Document, text_sha1
+
+STDIN = "-"
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+_ID_KEYS = ("doc_id", "id")
+
+
+class Corpus:
+    """A source of documents, read lazily; iterate it as often as needed."""
+
+    def __init__(self, source: str | Path, stdin: IO[bytes] | None = None) -> None:
+        self.source = str(source)
+        self.problems: list[InputError] = []
+        self._stdin = stdin
+        self._spooled: Path | None = None
+        if self.source == STDIN:
+            return
+        path = Path(self.source)
+        if not path.exists():
+            raise RedlineError(f"{display_path(path)}: no such file or folder")
+        if path.is_dir() and not any(_text_files(path)):
+            raise RedlineError(f"{display_path(path)}: no .txt files in this folder")
+
+    @property
+    def name(self) -> str:
+        """A default dataset name: the folder or file name without its suffix."""
+        if self.source == STDIN:
+            return "stdin"
+        return Path(self.source).resolve().stem or "corpus"
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    def __iter__(self) -> Iterator[Document]:
+        self.problems = []
+        seen: set[str] = set()
+        for item in self._read():
+            if isinstance(item, InputError):
+                self.problems.append(item)
+                continue
+            document, location = item
+            if document.doc_id in seen:
+                self.problems.append(
+                    InputError(location, f"duplicate doc_id {document.doc_id!r}; skipped")
+                )
+                continue
+            seen.add(document.doc_id)
+            yield document
+
+    def size_hint(self) -> int:
+        """How many documents there are at most, without decoding them (for progress bars)."""
+        path = self._path()
+        if path.is_dir():
+            return sum(1 for _ in _text_files(path))
+        if _is_jsonl(path):
+            with path.open("rb") as handle:
+                return sum(1 for line in handle if line.strip())
+        return 1
+
+    def _path(self) -> Path:
+        if self.source != STDIN:
+            return Path(self.source)
+        if self._spooled is None:
+            stream = self._stdin if self._stdin is not None else sys.stdin.buffer
+            with tempfile.NamedTemporaryFile(
+                prefix="redline-stdin-", suffix=".stdin", delete=False
+            ) as copy:
+                shutil.copyfileobj(stream, copy)
+            self._spooled = Path(copy.name)
+        return self._spooled
+
+    def _read(self) -> Iterator[tuple[Document, Location] | InputError]:
+        path = self._path()
+        shown = "<stdin>" if self.source == STDIN else display_path(path)
+        if path.is_dir():
+            for file in _text_files(path):
+                yield _read_text_file(file, display_path(file))
+        elif _is_jsonl(path) or (self.source == STDIN and _looks_like_jsonl(path)):
+            yield from _read_jsonl(path, shown)
+        else:
+            yield _read_text_file(path, shown)
+
+    def __del__(self) -> None:
+        if self._spooled is not None:
+            self._spooled.unlink(missing_ok=True)
+
+
+def _text_files(folder: Path) -> Iterator[Path]:
+    return iter(
+        sorted(p for p in folder.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+    )
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.suffix.lower() in JSONL_SUFFIXES
+
+
+def _looks_like_jsonl(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4096).lstrip().startswith(b"{")
+
+
+def _decode(raw: bytes, shown: str, line: int | None = None) -> str | InputError:
+    if b"\x00" in raw:
+        return InputError(Location(shown, line), "binary data (NUL bytes), not text; skipped")
+    try:
+        return raw.decode("utf-8-sig" if line in (None, 1) else "utf-8")
+    except UnicodeDecodeError as error:
+        bad_line = (line or 1) + raw[: error.start].count(b"\n")
+        return InputError(
+            Location(shown, bad_line),
+            f"invalid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); skipped",
+        )
+
+
+def _read_text_file(path: Path, shown: str) -> tuple[Document, Location] | InputError:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return InputError(Location(shown), f"cannot read: {error.strerror}; skipped")
+    text = _decode(raw, shown)
+    if isinstance(text, InputError):
+        return text
+    if not text.strip():
+        return InputError(Location(shown), "empty file; skipped")
+    meta = {"source": shown}
+    return Document(doc_id=path.stem, text=text, text_sha1=text_sha1(text), meta=meta), Location(
+        shown
+    )
+
+
+def _read_jsonl(path: Path, shown: str) -> Iterator[tuple[Document, Location] | InputError]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            location = Location(shown, number)
+            decoded = _decode(raw, shown, number)
+            if isinstance(decoded, InputError):
+                yield decoded
+                continue
+            yield _document_from_line(decoded, location)
+
+
+def _document_from_line(line: str, location: Location) -> tuple[Document, Location] | InputError:
+    try:
+        data: Any = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        return InputError(location, f"invalid JSON ({error.msg}); skipped")
+    if not isinstance(data, dict):
+        return InputError(location, f"expected a JSON object, got {type(data).__name__}; skipped")
+    text = data.get("text")
+    if text is None:
+        return InputError(location, 'no "text" field; skipped')
+    if not isinstance(text, str):
+        return InputError(location, f'"text" must be a string, not {type(text).__name__}; skipped')
+    if not text.strip():
+        return InputError(location, 'empty "text"; skipped')
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict):
+        return InputError(location, '"meta" must be a JSON object; skipped')
+    meta = dict(meta)
+    for key, value in data.items():
+        if key not in ("text", "meta", "text_sha1", *_ID_KEYS) and not key.startswith("_"):
+            meta.setdefault(key, value)
+    meta.setdefault("source", str(location))
+    doc_id = next((data[k] for k in _ID_KEYS if data.get(k) not in (None, "")), None)
+    if doc_id is None:
+        doc_id = meta.get("id")
+    if doc_id is None or doc_id == "":
+        doc_id = text_sha1(text)[:16]
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        return InputError(location, f"id must be a string or an integer, not {doc_id!r}; skipped")
+    return Document(doc_id=str(doc_id), text=text, text_sha1=text_sha1(text), meta=meta), location

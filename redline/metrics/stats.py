@@ -1,0 +1,63 @@
+"""Per-annotator counts for a dataset: how far each annotator is and what they produced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from redline.errors import RedlineError
+from redline.store import DatasetStore
+
+
+@dataclass
+class AnnotatorStats:
+    annotator: str
+    documents: int = 0
+    total: int = 0
+    answers: Counter[str] = field(default_factory=Counter)
+    flagged: int = 0
+    spans: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)
+    rejected: int = 0
+    seconds: float = 0.0
+    invalid_lines: list[str] = field(default_factory=list)
+    torn_lines: list[str] = field(default_factory=list)
+
+
+def dataset_stats(
+    dataset: DatasetStore, doc_ids: Collection[str] | None = None
+) -> list[AnnotatorStats]:
+    """Counts over each annotator's newest records. ``doc_ids`` (a corpus) sets the total and
+    limits the counts to it; without it the total is every document anyone has saved."""
+    annotators = dataset.annotators()
+    if not annotators:
+        raise RedlineError(f"dataset {dataset.name!r} has no annotations yet")
+    logs = [dataset.open(name) for name in annotators]
+    try:
+        if doc_ids is None:
+            everything: set[str] = set()
+            for log in logs:
+                everything.update(log.doc_ids())
+            doc_ids = everything
+        wanted = set(doc_ids)
+        result = []
+        for log in logs:
+            stats = AnnotatorStats(annotator=log.annotator, total=len(wanted))
+            stats.invalid_lines = [str(p) for p in log.problems]
+            stats.torn_lines = [str(p) for p in getattr(log, "torn", [])]
+            for record in log.iter_newest():
+                if record.doc_id not in wanted:
+                    continue
+                stats.documents += 1
+                stats.answers[record.answer] += 1
+                stats.flagged += record.flagged
+                stats.spans.update(s.label for s in record.spans)
+                stats.relations.update(r.label for r in record.relations)
+                stats.rejected += len(record.rejected)
+                stats.seconds += record.seconds
+            result.append(stats)
+        return result
+    finally:
+        for log in logs:
+            log.close()

@@ -1,0 +1,335 @@
+"""The label schema: which entity and relation types exist, and how suggestions are made.
+
+A schema is written in TOML (``schema/news.toml``) so a team can change its guideline without
+touching code. Everything that decides what the suggester proposes (model, label map, patterns,
+clean-up, relation rules) lives here, and the schema's hash is part of the suggestion cache key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from redline.errors import InputError, Location, display_path
+from redline.schema.records import Annotation
+
+LABEL_PATTERN = r"^[A-Z][A-Z0-9_]*$"
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_SCHEMA_PATH = Path("schema") / "news.toml"
+
+
+class _SchemaPart(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _LabelType(_SchemaPart):
+    label: str = Field(pattern=LABEL_PATTERN)
+    key: str = Field(min_length=1, max_length=20, pattern=r"^\S+$")
+    color: str
+    description: str = Field(min_length=1)
+
+    @field_validator("color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not HEX_COLOUR.match(value):
+            raise ValueError(f"{value!r} is not a colour of the form #rrggbb")
+        return value.lower()
+
+
+class EntityType(_LabelType):
+    """An entity label; its description is the annotation guideline shown in the UI."""
+
+
+class RelationType(_LabelType):
+    """A relation label with its type constraint and the rules that suggest it."""
+
+    head: list[str] = Field(min_length=1, description="Entity labels the head may have.")
+    child: list[str] = Field(min_length=1, description="Entity labels the child may have.")
+    triggers: list[str] = Field(
+        default_factory=list,
+        description="Lemmas that, on the dependency path between two entities, suggest it.",
+    )
+    paths: list[str] = Field(
+        default_factory=list,
+        description="Dependency paths (e.g. '<appos' or '>prep >pobj') that suggest it alone.",
+    )
+    max_path: int = Field(default=4, ge=1, le=12)
+    symmetric: bool = False
+
+    @field_validator("paths")
+    @classmethod
+    def _path_syntax(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            for step in path.split():
+                if len(step) < 2 or step[0] not in "<>":
+                    raise ValueError(
+                        f"path {path!r}: each step is '<dep' (up to the head) or '>dep' (down)"
+                    )
+        return paths
+
+    def fits(self, head_label: str, child_label: str) -> bool:
+        return head_label in self.head and child_label in self.child
+
+
+class PatternSet(_SchemaPart):
+    """Entity-ruler patterns for one label."""
+
+    phrases: list[str] = Field(
+        default_factory=list, description="Matched case-insensitively, with and without diacritics."
+    )
+    cased: list[str] = Field(default_factory=list, description="Matched exactly as written.")
+    tokens: list[list[dict[str, Any]]] = Field(
+        default_factory=list, description="spaCy Matcher token patterns."
+    )
+
+
+class ModelConfig(_SchemaPart):
+    name: str = Field(default="en_core_web_sm", description="spaCy pipeline name or path.")
+    label_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Model label -> schema label; model labels not listed are dropped.",
+    )
+
+
+class Cleanup(_SchemaPart):
+    """What is trimmed off suggested spans so that a span holds the name only."""
+
+    determiners: list[str] = Field(default_factory=lambda: ["the", "a", "an"])
+    possessives: list[str] = Field(default_factory=lambda: ["'s", "’s", "'", "’"])
+    titles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per label, words or phrases stripped from the front (titles, honorifics).",
+    )
+    not_entities: list[str] = Field(
+        default_factory=list,
+        description="Texts that are never an entity on their own (e.g. a bare 'Party').",
+    )
+    capitalised: list[str] = Field(
+        default_factory=list,
+        description="Labels whose names have a capital letter; an all-lowercase one is dropped.",
+    )
+
+
+class LabelSchema(_SchemaPart):
+    name: str = Field(min_length=1)
+    description: str = ""
+    allow_overlap: bool = False
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    entities: list[EntityType] = Field(min_length=1)
+    relations: list[RelationType] = Field(default_factory=list)
+    patterns: dict[str, PatternSet] = Field(default_factory=dict)
+    cleanup: Cleanup = Field(default_factory=Cleanup)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> LabelSchema:
+        entity_labels = self.entity_labels
+        _unique("entities", "label", [e.label for e in self.entities])
+        _unique("entities", "key", [e.key for e in self.entities])
+        _unique("relations", "label", [r.label for r in self.relations])
+        _unique("relations", "key", [r.key for r in self.relations])
+        for index, relation in enumerate(self.relations):
+            for side in ("head", "child"):
+                for label in getattr(relation, side):
+                    if label not in entity_labels:
+                        raise ValueError(
+                            f"relations[{index}] ({relation.label}).{side}: unknown entity label "
+                            f"{label!r} (known: {', '.join(sorted(entity_labels))})"
+                        )
+        for model_label, label in self.model.label_map.items():
+            if label not in entity_labels:
+                raise ValueError(f"model.label_map.{model_label}: unknown entity label {label!r}")
+        for label in self.patterns:
+            if label not in entity_labels:
+                raise ValueError(f"patterns.{label}: unknown entity label {label!r}")
+        for label in self.cleanup.titles:
+            if label not in entity_labels:
+                raise ValueError(f"cleanup.titles.{label}: unknown entity label {label!r}")
+        for label in self.cleanup.capitalised:
+            if label not in entity_labels:
+                raise ValueError(f"cleanup.capitalised: unknown entity label {label!r}")
+        return self
+
+    @property
+    def entity_labels(self) -> set[str]:
+        return {e.label for e in self.entities}
+
+    @property
+    def relation_labels(self) -> set[str]:
+        return {r.label for r in self.relations}
+
+    def entity(self, label: str) -> EntityType | None:
+        return next((e for e in self.entities if e.label == label), None)
+
+    def relation(self, label: str) -> RelationType | None:
+        return next((r for r in self.relations if r.label == label), None)
+
+    @property
+    def hash(self) -> str:
+        """Short content hash: part of the suggestion cache key and of ``suggested_by``."""
+        canonical = orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha1(canonical).hexdigest()[:12]
+
+    def relation_refusal(
+        self, relation_label: str, head_label: str, child_label: str
+    ) -> str | None:
+        """Why a relation may not join these two entity types, or None when it may."""
+        relation = self.relation(relation_label)
+        if relation is None:
+            return f"unknown relation label {relation_label!r}"
+        if not relation.fits(head_label, child_label):
+            return (
+                f"{relation_label} goes from {'|'.join(relation.head)} to "
+                f"{'|'.join(relation.child)}, not from {head_label} to {child_label}"
+            )
+        return None
+
+    def record_problems(self, record: Annotation) -> list[str]:
+        """What in a record this schema does not allow; empty when the record fits."""
+        problems: list[str] = []
+        labels = self.entity_labels
+        spans_by_id = {s.id: s for s in [*record.spans, *record.rejected]}
+        for where, spans in (("spans", record.spans), ("rejected", record.rejected)):
+            for span in spans:
+                if span.label not in labels:
+                    problems.append(
+                        f"{where}: span {span.id} has label {span.label!r}, "
+                        f"which schema {self.name!r} does not have"
+                    )
+        for where, relations in (
+            ("relations", record.relations),
+            ("rejected_relations", record.rejected_relations),
+        ):
+            for relation in relations:
+                head, child = spans_by_id[relation.head], spans_by_id[relation.child]
+                refusal = self.relation_refusal(relation.label, head.label, child.label)
+                if refusal:
+                    problems.append(f"{where}: relation {relation.id}: {refusal}")
+        if not self.allow_overlap:
+            ordered = sorted(record.spans, key=lambda s: (s.start, s.end))
+            for left, right in itertools.pairwise(ordered):
+                if right.start < left.end:
+                    problems.append(
+                        f"spans: {left.id} [{left.start}, {left.end}) and {right.id} "
+                        f"[{right.start}, {right.end}) overlap, and schema {self.name!r} "
+                        "does not allow overlapping spans"
+                    )
+        return problems
+
+
+def _unique(section: str, field: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ValueError(f"{section}[{index}].{field}: {value!r} is used twice")
+        seen.add(value)
+
+
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
+def load_schema(path: str | Path) -> LabelSchema:
+    """Read and check a TOML label schema; any problem is one error naming file and field."""
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Location(shown), "schema file not found") from None
+    except OSError as error:
+        raise InputError(Location(shown), f"cannot read schema: {error.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError(Location(shown, line), "not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        line = int(match.group(1)) if match else None
+        raise InputError(Location(shown, line), f"invalid TOML: {error}") from None
+    return schema_from_dict(data, shown)
+
+
+def schema_from_dict(data: dict[str, Any], source: str) -> LabelSchema:
+    try:
+        return LabelSchema.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = _field_name(first["loc"], data)
+        message = first["msg"].removeprefix("Value error, ")
+        more = len(error.errors()) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise InputError(Location(source, field=field or None), message) from None
+
+
+def _field_name(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
+    """``entities[2] (EVENT).color`` rather than pydantic's ``entities.2.color``."""
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            label = ""
+            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
+                found = node[item].get("label")
+                label = f" ({found})" if isinstance(found, str) else ""
+                node = node[item]
+            parts[-1] = f"{parts[-1]}[{item}]{label}" if parts else f"[{item}]"
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+# The labels of the OntoNotes-trained spaCy English pipelines, used when no schema is given.
+_GENERIC_LABELS: list[tuple[str, str, str]] = [
+    ("PERSON", "#e5c07b", "People, including fictional."),
+    ("NORP", "#c678dd", "Nationalities or religious or political groups."),
+    ("FAC", "#56b6c2", "Buildings, airports, highways, bridges, etc."),
+    ("ORG", "#61afef", "Companies, agencies, institutions, etc."),
+    ("GPE", "#98c379", "Countries, cities, states."),
+    ("LOC", "#7ec699", "Non-GPE locations, mountain ranges, bodies of water."),
+    ("PRODUCT", "#d19a66", "Objects, vehicles, foods, etc. (not services)."),
+    ("EVENT", "#e06c75", "Named hurricanes, battles, wars, sports events, etc."),
+    ("WORK_OF_ART", "#be5046", "Titles of books, songs, etc."),
+    ("LAW", "#a0a1a7", "Named documents made into laws."),
+    ("LANGUAGE", "#ff79c6", "Any named language."),
+    ("DATE", "#f1fa8c", "Absolute or relative dates or periods."),
+    ("TIME", "#ffb86c", "Times smaller than a day."),
+    ("PERCENT", "#8be9fd", "Percentage, including '%'."),
+    ("MONEY", "#50fa7b", "Monetary values, including unit."),
+    ("QUANTITY", "#bd93f9", "Measurements, as of weight or distance."),
+    ("ORDINAL", "#6272a4", "'first', 'second', etc."),
+    ("CARDINAL", "#44475a", "Numerals that do not fall under another type."),
+]
+_GENERIC_KEYS = list("1234567890qwertyui")
+
+
+def generic_schema() -> LabelSchema:
+    """The built-in schema: the model's own labels, mapped to themselves, and no relations."""
+    return LabelSchema(
+        name="generic",
+        description="The statistical model's own entity labels; no relations.",
+        entities=[
+            EntityType(label=label, key=key, color=colour, description=description)
+            for (label, colour, description), key in zip(
+                _GENERIC_LABELS, _GENERIC_KEYS, strict=True
+            )
+        ],
+        model=ModelConfig(label_map={label: label for label, _, _ in _GENERIC_LABELS}),
+    )
+
+
+def resolve_schema(path: str | Path | None) -> LabelSchema:
+    """The schema a command uses: the one given, else ./schema/news.toml, else the generic one."""
+    if path is not None:
+        return load_schema(path)
+    if DEFAULT_SCHEMA_PATH.is_file():
+        return load_schema(DEFAULT_SCHEMA_PATH)
+    return generic_schema()

@@ -1,0 +1,421 @@
+"""The annotation store: every verified document, append-only, never lost.
+
+The default store is a folder of JSONL files, ``annotations/<dataset>/<annotator>.jsonl``.
+The newest line for a doc_id is that annotator's current version; older lines are history
+and are never rewritten. A save is write + flush + fsync before it returns, so whatever the
+UI has called "saved" survives a crash or power loss. One process per annotator file holds
+an OS lock on it. Everything above this module talks to :class:`DatasetStore` and
+:class:`AnnotatorLog` only, so another backend (PostgreSQL for teams) can slot in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import orjson
+from pydantic import ValidationError
+
+from redline.errors import (
+    InputError,
+    Location,
+    RedlineError,
+    StoreLockedError,
+    describe_validation_error,
+    display_path,
+)
+from redline.schema.records import MODEL_ANNOTATOR_PREFIX, Annotation, Document
+
+DEFAULT_ROOT = Path("annotations")
+RECORD_SUFFIX = ".jsonl"
+TORN_SUFFIX = ".torn"
+LOCK_SUFFIX = ".lock"
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}$")
+
+
+def check_name(kind: str, name: str) -> str:
+    """Dataset and annotator names become file names: no separators, '..' or control chars."""
+    if not _NAME.match(name) or ".." in name:
+        raise RedlineError(
+            f"invalid {kind} name {name!r}: use letters, digits and _ . @ : + - "
+            "(at most 100, not starting with '.' or '-', no '..')"
+        )
+    return name
+
+
+def model_annotator(model_name: str) -> str:
+    """The pseudo-annotator under which a model's suggestions are stored."""
+    return f"{MODEL_ANNOTATOR_PREFIX}{Path(model_name).name}"
+
+
+class AnnotatorLog(ABC):
+    """One annotator's versions of the documents of one dataset."""
+
+    annotator: str
+    problems: list[InputError]
+
+    @abstractmethod
+    def append(self, record: Annotation) -> None:
+        """Store a record durably; when this returns, the record survives a crash."""
+
+    @abstractmethod
+    def append_many(self, records: Sequence[Annotation]) -> None:
+        """Store several records durably with one sync (for bulk writers such as suggest)."""
+
+    @abstractmethod
+    def newest(self, doc_id: str) -> Annotation | None:
+        """This annotator's current version of a document."""
+
+    @abstractmethod
+    def history(self, doc_id: str) -> list[Annotation]:
+        """Every saved version of a document, oldest first."""
+
+    @abstractmethod
+    def doc_ids(self) -> list[str]:
+        """The documents with at least one record, in the order they were first saved."""
+
+    @abstractmethod
+    def with_text(self, sha1: str) -> Iterator[Annotation]:
+        """Records whose text has this SHA-1, newest first (whatever their doc_id)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.newest(doc_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.doc_ids())
+
+    def iter_newest(self) -> Iterator[Annotation]:
+        """The current version of every document, streamed."""
+        for doc_id in self.doc_ids():
+            record = self.newest(doc_id)
+            if record is not None:
+                yield record
+
+    def resume_point(self, doc_ids: Iterable[str]) -> str | None:
+        """The first document (in corpus order) without a record; None when all are done."""
+        done = set(self.doc_ids())
+        return next((doc_id for doc_id in doc_ids if doc_id not in done), None)
+
+    def text_changed(self, document: Document) -> bool:
+        """True when the saved version was made on a different text: its offsets are stale."""
+        record = self.newest(document.doc_id)
+        return record is not None and record.text_sha1 != document.text_sha1
+
+    def __enter__(self) -> AnnotatorLog:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class DatasetStore(ABC):
+    """A named set of annotator logs."""
+
+    name: str
+
+    @abstractmethod
+    def annotators(self, include_models: bool = True) -> list[str]: ...
+
+    @abstractmethod
+    def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    offset: int
+    length: int
+    number: int
+    doc_id: str
+    text_sha1: str
+
+
+class JsonlAnnotatorLog(AnnotatorLog):
+    """An annotator's JSONL file: an index of line offsets in memory, records read on demand."""
+
+    def __init__(self, path: Path, annotator: str, *, write: bool) -> None:
+        self.path = path
+        self.annotator = annotator
+        self.writable = write
+        self.problems = []
+        self.torn: list[InputError] = []
+        self._shown = display_path(path)
+        self._lock_fd: int | None = None
+        self._fd: int | None = None
+        self._lines: list[_Line] = []
+        self._by_doc: dict[str, list[int]] = {}
+        self._by_text: dict[str, list[int]] = {}
+        self._size = 0
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock()
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            self._recover_torn_tail()
+        elif path.exists():
+            self._fd = os.open(path, os.O_RDONLY)
+        self._index()
+
+    # -- opening -------------------------------------------------------------------------
+
+    def _lock(self) -> None:
+        lock_path = self.path.with_name(self.path.name + LOCK_SUFFIX)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            raise StoreLockedError(
+                f"{self._shown} is open for writing in another redline process"
+                f"{f' (pid {holder})' if holder.isdigit() else ''}; close that one first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
+
+    def _recover_torn_tail(self) -> None:
+        """A last line without its newline is a save that a crash cut off: quarantine it."""
+        assert self._fd is not None
+        size = os.fstat(self._fd).st_size
+        if size == 0 or os.pread(self._fd, 1, size - 1) == b"\n":
+            return
+        start = _last_newline_before(self._fd, size) + 1
+        tail = os.pread(self._fd, size - start, start)
+        number = _count_newlines(self._fd, start) + 1
+        try:
+            Annotation.model_validate_json(tail)
+        except ValueError:
+            torn_path = self.path.with_name(self.path.name + TORN_SUFFIX)
+            with torn_path.open("ab") as torn:
+                torn.write(tail + b"\n")
+                torn.flush()
+                os.fsync(torn.fileno())
+            os.ftruncate(self._fd, start)
+            os.fsync(self._fd)
+            self.torn.append(
+                InputError(
+                    Location(self._shown, number),
+                    f"torn last line ({len(tail)} bytes, an interrupted save) moved to "
+                    f"{display_path(torn_path)}",
+                )
+            )
+        else:
+            # A whole record that only lacks its newline (e.g. edited by hand): keep it.
+            _write_all(self._fd, b"\n")
+            os.fsync(self._fd)
+
+    def _index(self) -> None:
+        if self._fd is None:
+            return
+        offset = 0
+        number = 0
+        with open(self._fd, "rb", closefd=False) as handle:
+            handle.seek(0)
+            for raw in handle:
+                number += 1
+                length = len(raw)
+                if not raw.endswith(b"\n"):
+                    if not self.writable:
+                        self.torn.append(
+                            InputError(
+                                Location(self._shown, number),
+                                "incomplete last line (being written, or torn by a crash); "
+                                "not read",
+                            )
+                        )
+                    break
+                if raw.strip():
+                    self._add_line(raw, offset, number)
+                offset += length
+        self._size = offset
+
+    def _add_line(self, raw: bytes, offset: int, number: int) -> Annotation | None:
+        try:
+            record = Annotation.model_validate_json(raw)
+        except ValidationError as error:
+            self.problems.append(
+                InputError(
+                    Location(self._shown, number),
+                    f"invalid record, skipped: {describe_validation_error(error)}",
+                )
+            )
+            return None
+        if record.annotator != self.annotator:
+            self.problems.append(
+                InputError(
+                    Location(self._shown, number),
+                    f"record of annotator {record.annotator!r} in {self.annotator!r}'s file; "
+                    "skipped",
+                )
+            )
+            return None
+        self._remember(_Line(offset, len(raw), number, record.doc_id, record.text_sha1))
+        return record
+
+    def _remember(self, line: _Line) -> None:
+        position = len(self._lines)
+        self._lines.append(line)
+        self._by_doc.setdefault(line.doc_id, []).append(position)
+        self._by_text.setdefault(line.text_sha1, []).append(position)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(self, record: Annotation) -> None:
+        self.append_many([record])
+
+    def append_many(self, records: Sequence[Annotation]) -> None:
+        if not records:
+            return
+        if not self.writable or self._fd is None:
+            raise RedlineError(f"{self._shown} was opened read-only")
+        encoded: list[bytes] = []
+        for record in records:
+            if record.annotator != self.annotator:
+                raise RedlineError(
+                    f"a record of annotator {record.annotator!r} cannot go into {self._shown}"
+                )
+            encoded.append(orjson.dumps(record.model_dump(mode="json")) + b"\n")
+        payload = b"".join(encoded)
+        start = self._size
+        try:
+            _write_all(self._fd, payload)
+            os.fsync(self._fd)
+        except OSError as error:
+            # Take back whatever part of the batch reached the file: no half line stays.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+            raise RedlineError(
+                f"could not save to {self._shown}: {error.strerror or error}; "
+                "nothing was written and earlier saves are intact"
+            ) from None
+        offset = start
+        number = self._lines[-1].number if self._lines else _count_newlines(self._fd, start)
+        for record, line in zip(records, encoded, strict=True):
+            number += 1
+            self._remember(_Line(offset, len(line), number, record.doc_id, record.text_sha1))
+            offset += len(line)
+        self._size = offset
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _read(self, position: int) -> Annotation:
+        assert self._fd is not None
+        line = self._lines[position]
+        raw = os.pread(self._fd, line.length, line.offset)
+        return Annotation.model_validate_json(raw)
+
+    def newest(self, doc_id: str) -> Annotation | None:
+        positions = self._by_doc.get(doc_id)
+        return self._read(positions[-1]) if positions else None
+
+    def history(self, doc_id: str) -> list[Annotation]:
+        return [self._read(p) for p in self._by_doc.get(doc_id, [])]
+
+    def doc_ids(self) -> list[str]:
+        return list(self._by_doc)
+
+    def with_text(self, sha1: str) -> Iterator[Annotation]:
+        for position in reversed(self._by_text.get(sha1, [])):
+            yield self._read(position)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._by_doc
+
+    def __len__(self) -> int:
+        return len(self._by_doc)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class JsonlDataset(DatasetStore):
+    """``<root>/<name>/``: one JSONL file per annotator."""
+
+    def __init__(self, name: str, root: str | Path = DEFAULT_ROOT) -> None:
+        self.name = check_name("dataset", name)
+        self.root = Path(root)
+        self.folder = self.root / name
+
+    def exists(self) -> bool:
+        return self.folder.is_dir()
+
+    def path_of(self, annotator: str) -> Path:
+        return self.folder / f"{check_name('annotator', annotator)}{RECORD_SUFFIX}"
+
+    def annotators(self, include_models: bool = True) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        names = sorted(p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file())
+        if include_models:
+            return names
+        return [n for n in names if not n.startswith(MODEL_ANNOTATOR_PREFIX)]
+
+    def open(self, annotator: str, *, write: bool = False) -> JsonlAnnotatorLog:
+        return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write)
+
+
+def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:
+    return JsonlDataset(name, root)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _last_newline_before(fd: int, end: int) -> int:
+    """Offset of the last b'\\n' before ``end``, or -1."""
+    block = 65536
+    position = end
+    while position > 0:
+        start = max(0, position - block)
+        chunk = os.pread(fd, position - start, start)
+        found = chunk.rfind(b"\n")
+        if found != -1:
+            return start + found
+        position = start
+    return -1
+
+
+def _count_newlines(fd: int, end: int) -> int:
+    count = 0
+    position = 0
+    while position < end:
+        chunk = os.pread(fd, min(1 << 20, end - position), position)
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        position += len(chunk)
+    return count

@@ -1,0 +1,207 @@
+"""Turning spaCy's analysis into redline records, with a cache so no text is analysed twice.
+
+The model is a pseudo-annotator (``model:<name>``): its suggestions are ordinary records in
+the dataset folder, so agreement, evaluation and export read the model exactly as they read a
+person. That file is also the suggestion cache, keyed by (text_sha1, model name, model
+version, schema hash): a second run over the same texts never loads the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from redline.errors import StoreLockedError
+from redline.schema.labels import LabelSchema
+from redline.schema.records import Annotation, Document, Relation, Span, SuggestedBy
+from redline.store import AnnotatorLog, DatasetStore, model_annotator
+from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
+from redline.suggest.relations import suggest_relations
+
+
+class Suggester:
+    """Suggests entities and relations for documents with one schema's pipeline."""
+
+    def __init__(self, schema: LabelSchema, model: str | None = None) -> None:
+        self.schema = schema
+        self.model = resolve_model(model or schema.model.name)
+
+    @property
+    def warning(self) -> str | None:
+        return self.model.warning
+
+    @property
+    def annotator(self) -> str:
+        return model_annotator(self.model.name)
+
+    @cached_property
+    def suggested_by(self) -> SuggestedBy:
+        return SuggestedBy(
+            model=self.model.name,
+            model_version=self.model.version,
+            schema_name=self.schema.name,
+            schema_hash=self.schema.hash,
+        )
+
+    @cached_property
+    def nlp(self) -> Language:
+        """The pipeline, loaded on first use (a cached run never pays for it)."""
+        return build_pipeline(self.schema, self.model)
+
+    def record(self, document: Document, doc: Doc) -> Annotation:
+        """The pseudo-annotator's record of one analysed document."""
+        rule_spans = {(s.start, s.end, s.label_) for s in doc.spans.get(RULE_ENTITIES_KEY, [])}
+        entities = [e for e in doc.ents if e.label_ in self.schema.entity_labels]
+        spans = [
+            Span(
+                id=f"s{n}",
+                start=entity.start_char,
+                end=entity.end_char,
+                label=entity.label_,
+                origin="rule"
+                if (entity.start, entity.end, entity.label_) in rule_spans
+                else "model",
+            )
+            for n, entity in enumerate(entities, start=1)
+        ]
+        relations = [
+            Relation(id=f"r{n}", head=spans[h].id, child=spans[c].id, label=label, origin="rule")
+            for n, (h, c, label) in enumerate(
+                suggest_relations(doc, entities, self.schema), start=1
+            )
+        ]
+        return Annotation(
+            doc_id=document.doc_id,
+            text=document.text,
+            text_sha1=document.text_sha1,
+            meta=document.meta,
+            spans=spans,
+            relations=relations,
+            answer="accept",
+            annotator=self.annotator,
+            suggested_by=self.suggested_by,
+        )
+
+    def suggest(
+        self, documents: Iterable[Document], *, batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[Annotation]:
+        """Analyse documents (no cache), in order, with ``nlp.pipe``."""
+        stream = ((d.text, d) for d in documents)
+        for doc, document in self.nlp.pipe(
+            stream, as_tuples=True, batch_size=batch_size, n_process=n_process
+        ):
+            yield self.record(document, doc)
+
+
+@dataclass
+class SuggestRun:
+    """What a ``suggest`` run did, for the summary the CLI prints."""
+
+    documents: int = 0
+    computed: int = 0
+    cached: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class SuggestionCache:
+    """The model's pseudo-annotator log, read as a cache keyed by text and pipeline."""
+
+    def __init__(self, dataset: DatasetStore, suggester: Suggester) -> None:
+        self.suggester = suggester
+        self.read_only = False
+        try:
+            self.log: AnnotatorLog = dataset.open(suggester.annotator, write=True)
+        except StoreLockedError:
+            # Another process (a `suggest` run, another annotator's UI) is filling it: read it
+            # and compute what is missing without saving it.
+            self.log = dataset.open(suggester.annotator, write=False)
+            self.read_only = True
+
+    def lookup(self, document: Document) -> tuple[Annotation, bool] | None:
+        """The cached suggestions for this document's text, as a record for this doc_id, and
+        whether that record is already the doc_id's newest line (else it should be saved)."""
+        wanted = self.suggester.suggested_by
+        newest = self.log.newest(document.doc_id)
+        if (
+            newest is not None
+            and newest.text_sha1 == document.text_sha1
+            and newest.suggested_by == wanted
+        ):
+            return newest, True
+        for record in self.log.with_text(document.text_sha1):
+            if record.suggested_by == wanted:
+                update = {"doc_id": document.doc_id, "meta": document.meta}
+                return record.model_copy(update=update), False
+        return None
+
+    def store(self, records: list[Annotation]) -> None:
+        if not self.read_only:
+            self.log.append_many(records)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+def suggest_documents(
+    documents: Callable[[], Iterable[Document]],
+    dataset: DatasetStore,
+    suggester: Suggester,
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> SuggestRun:
+    """Fill the cache for every document: cached ones are reused, the rest analysed in one
+    ``nlp.pipe`` stream and saved a batch at a time. ``documents`` is called once per pass,
+    so a corpus is streamed, never held in memory."""
+    run = SuggestRun()
+    if suggester.warning:
+        run.warnings.append(suggester.warning)
+    cache = SuggestionCache(dataset, suggester)
+    if cache.read_only:
+        run.warnings.append(
+            f"{dataset.name}/{suggester.annotator} is being written by another process: "
+            "suggestions are computed but not cached"
+        )
+    try:
+        missing: list[str] = []
+        for document in documents():
+            run.documents += 1
+            found = cache.lookup(document)
+            if found is None:
+                missing.append(document.doc_id)
+                continue
+            run.cached += 1
+            record, current = found
+            if not current:
+                cache.store([record])
+            if on_progress:
+                on_progress(1)
+        if missing:
+            wanted = set(missing)
+            to_compute = (d for d in documents() if d.doc_id in wanted)
+            records = suggester.suggest(to_compute, batch_size=batch_size, n_process=n_process)
+            while batch := list(islice(records, batch_size)):
+                cache.store(batch)
+                run.computed += len(batch)
+                if on_progress:
+                    on_progress(len(batch))
+    finally:
+        cache.close()
+    return run
+
+
+def cached_suggestions(
+    documents: Iterable[Document], dataset: DatasetStore, suggester: Suggester
+) -> Iterator[Annotation]:
+    """The cached suggestions of each document, in the documents' order (after a run)."""
+    with dataset.open(suggester.annotator) as log:
+        for document in documents:
+            record = log.newest(document.doc_id)
+            if record is not None and record.text_sha1 == document.text_sha1:
+                yield record
