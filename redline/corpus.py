@@ -72,7 +72,7 @@ class Corpus:
         path = self._path()
         if path.is_dir():
             return sum(1 for _ in _text_files(path))
-        if _is_jsonl(path):
+        if self._is_jsonl(path):
             with path.open("rb") as handle:
                 return sum(1 for line in handle if line.strip())
         return 1
@@ -95,10 +95,15 @@ class Corpus:
         if path.is_dir():
             for file in _text_files(path):
                 yield _read_text_file(file, display_path(file))
-        elif _is_jsonl(path) or (self.source == STDIN and _looks_like_jsonl(path)):
+        elif self._is_jsonl(path):
             yield from _read_jsonl(path, shown)
         else:
-            yield _read_text_file(path, shown)
+            yield _read_text_file(path, shown, by_hash=self.source == STDIN)
+
+    def _is_jsonl(self, path: Path) -> bool:
+        if self.source == STDIN:
+            return _looks_like_jsonl(path)
+        return path.suffix.lower() in JSONL_SUFFIXES
 
     def __del__(self) -> None:
         if self._spooled is not None:
@@ -109,10 +114,6 @@ def _text_files(folder: Path) -> Iterator[Path]:
     return iter(
         sorted(p for p in folder.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
     )
-
-
-def _is_jsonl(path: Path) -> bool:
-    return path.suffix.lower() in JSONL_SUFFIXES
 
 
 def _looks_like_jsonl(path: Path) -> bool:
@@ -133,7 +134,10 @@ def _decode(raw: bytes, shown: str, line: int | None = None) -> str | InputError
         )
 
 
-def _read_text_file(path: Path, shown: str) -> tuple[Document, Location] | InputError:
+def _read_text_file(
+    path: Path, shown: str, *, by_hash: bool = False
+) -> tuple[Document, Location] | InputError:
+    """One document; its id is the file name, or a hash of the text when it has no name."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -143,10 +147,10 @@ def _read_text_file(path: Path, shown: str) -> tuple[Document, Location] | Input
         return text
     if not text.strip():
         return InputError(Location(shown), "empty file; skipped")
-    meta = {"source": shown}
-    return Document(doc_id=path.stem, text=text, text_sha1=text_sha1(text), meta=meta), Location(
-        shown
-    )
+    sha1 = text_sha1(text)
+    doc_id = sha1[:16] if by_hash else path.stem
+    document = Document(doc_id=doc_id, text=text, text_sha1=sha1, meta={"source": shown})
+    return document, Location(shown)
 
 
 def _read_jsonl(path: Path, shown: str) -> Iterator[tuple[Document, Location] | InputError]:

@@ -38,12 +38,12 @@ DEFAULT_ROOT = Path("annotations")
 RECORD_SUFFIX = ".jsonl"
 TORN_SUFFIX = ".torn"
 LOCK_SUFFIX = ".lock"
-_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}$")
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
 
 
 def check_name(kind: str, name: str) -> str:
     """Dataset and annotator names become file names: no separators, '..' or control chars."""
-    if not _NAME.match(name) or ".." in name:
+    if not _NAME.fullmatch(name) or ".." in name:
         raise RedlineError(
             f"invalid {kind} name {name!r}: use letters, digits and _ . @ : + - "
             "(at most 100, not starting with '.' or '-', no '..')"
@@ -161,6 +161,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self._by_doc: dict[str, list[int]] = {}
         self._by_text: dict[str, list[int]] = {}
         self._size = 0
+        self._line_total = 0
         if write:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._lock()
@@ -199,9 +200,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         start = _last_newline_before(self._fd, size) + 1
         tail = os.pread(self._fd, size - start, start)
         number = _count_newlines(self._fd, start) + 1
-        try:
-            Annotation.model_validate_json(tail)
-        except ValueError:
+        if not _is_record(tail):
             torn_path = self.path.with_name(self.path.name + TORN_SUFFIX)
             with torn_path.open("ab") as torn:
                 torn.write(tail + b"\n")
@@ -230,9 +229,10 @@ class JsonlAnnotatorLog(AnnotatorLog):
             handle.seek(0)
             for raw in handle:
                 number += 1
-                length = len(raw)
                 if not raw.endswith(b"\n"):
-                    if not self.writable:
+                    # Only a read-only open gets here (a writer completed or quarantined the
+                    # tail): a whole record is read, a partial one is reported and left alone.
+                    if not _is_record(raw):
                         self.torn.append(
                             InputError(
                                 Location(self._shown, number),
@@ -240,11 +240,15 @@ class JsonlAnnotatorLog(AnnotatorLog):
                                 "not read",
                             )
                         )
+                        break
+                    self._add_line(raw, offset, number)
+                    offset += len(raw)
                     break
                 if raw.strip():
                     self._add_line(raw, offset, number)
-                offset += length
+                offset += len(raw)
         self._size = offset
+        self._line_total = number
 
     def _add_line(self, raw: bytes, offset: int, number: int) -> Annotation | None:
         try:
@@ -291,7 +295,12 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 raise RedlineError(
                     f"a record of annotator {record.annotator!r} cannot go into {self._shown}"
                 )
-            encoded.append(orjson.dumps(record.model_dump(mode="json")) + b"\n")
+            try:
+                encoded.append(orjson.dumps(record.model_dump(mode="json")) + b"\n")
+            except orjson.JSONEncodeError as error:
+                raise RedlineError(
+                    f"cannot save {record.doc_id!r} to {self._shown}: {error}; nothing was written"
+                ) from None
         payload = b"".join(encoded)
         start = self._size
         try:
@@ -306,10 +315,11 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 "nothing was written and earlier saves are intact"
             ) from None
         offset = start
-        number = self._lines[-1].number if self._lines else _count_newlines(self._fd, start)
         for record, line in zip(records, encoded, strict=True):
-            number += 1
-            self._remember(_Line(offset, len(line), number, record.doc_id, record.text_sha1))
+            self._line_total += 1
+            self._remember(
+                _Line(offset, len(line), self._line_total, record.doc_id, record.text_sha1)
+            )
             offset += len(line)
         self._size = offset
 
@@ -386,6 +396,14 @@ class JsonlDataset(DatasetStore):
 
 def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:
     return JsonlDataset(name, root)
+
+
+def _is_record(raw: bytes) -> bool:
+    try:
+        Annotation.model_validate_json(raw)
+    except ValueError:
+        return False
+    return True
 
 
 def _write_all(fd: int, data: bytes) -> None:

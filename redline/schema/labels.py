@@ -21,7 +21,7 @@ from redline.errors import InputError, Location, display_path
 from redline.schema.records import Annotation
 
 LABEL_PATTERN = r"^[A-Z][A-Z0-9_]*$"
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_SCHEMA_PATH = Path("schema") / "news.toml"
 
 
@@ -38,7 +38,7 @@ class _LabelType(_SchemaPart):
     @field_validator("color")
     @classmethod
     def _hex_colour(cls, value: str) -> str:
-        if not HEX_COLOUR.match(value):
+        if not HEX_COLOUR.fullmatch(value):
             raise ValueError(f"{value!r} is not a colour of the form #rrggbb")
         return value.lower()
 

@@ -12,7 +12,14 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 FORMAT_VERSION = 1
 
@@ -115,9 +122,15 @@ class Annotation(Document):
     note: str = ""
     annotator: str = Field(min_length=1)
     created_at: AwareDatetime = Field(default_factory=utc_now)
-    seconds: float = Field(default=0.0, ge=0)
+    seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     suggested_by: SuggestedBy | None = None
     format_version: int = FORMAT_VERSION
+
+    @field_validator("created_at")
+    @classmethod
+    def _in_utc(cls, value: datetime) -> datetime:
+        """Stored as UTC: offsets with seconds do not survive ISO 8601 output otherwise."""
+        return value.astimezone(UTC)
 
     @property
     def is_model(self) -> bool:

@@ -1,0 +1,74 @@
+"""Small shared helpers: paths of the repository's real files and record builders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from redline.schema.labels import LabelSchema, load_schema
+from redline.schema.records import Annotation, Relation, Span, text_sha1
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+NEWS_SCHEMA = REPO / "schema" / "news.toml"
+DEFAULT_TEXT = "Hun Sen met Nguyễn Phú Trọng in Hà Nội 😀."
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a child Python that imports this checkout's redline."""
+    paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def span(
+    span_id: str,
+    start: int,
+    end: int,
+    label: str = "PERSON",
+    origin: str = "annotator",
+    edit: str | None = "added",
+) -> Span:
+    return Span(id=span_id, start=start, end=end, label=label, origin=origin, edit=edit)
+
+
+def relation(
+    relation_id: str, head: str, child: str, label: str = "MEETS", origin: str = "annotator"
+) -> Relation:
+    return Relation(
+        id=relation_id, head=head, child=child, label=label, origin=origin, edit="added"
+    )
+
+
+def make_record(
+    doc_id: str = "doc-1",
+    text: str = DEFAULT_TEXT,
+    *,
+    spans: Sequence[Span] = (),
+    relations: Sequence[Relation] = (),
+    annotator: str = "alice",
+    **fields: Any,
+) -> Annotation:
+    return Annotation(
+        doc_id=doc_id,
+        text=text,
+        text_sha1=text_sha1(text),
+        spans=list(spans),
+        relations=list(relations),
+        annotator=annotator,
+        **fields,
+    )
+
+
+def jsonl_line(record: Annotation) -> bytes:
+    """A record exactly as the store writes it."""
+    return orjson.dumps(record.model_dump(mode="json")) + b"\n"
+
+
+@pytest.fixture
+def news_schema() -> LabelSchema:
+    return load_schema(NEWS_SCHEMA)

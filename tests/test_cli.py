@@ -1,0 +1,142 @@
+"""The `redline` command as a user runs it: a real subprocess in a fresh working folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from redline.cli import render_json_schema
+from redline.schema import Annotation
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def redline(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "redline", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(REPO / "schema", tmp_path / "schema")
+    return tmp_path
+
+
+def test_json_schema_file_is_up_to_date():
+    stored = (REPO / "schema" / "annotation.schema.json").read_bytes()
+    assert stored == render_json_schema(), "run `redline schema export` and commit the result"
+
+
+def test_version():
+    result = redline("--version", cwd=REPO)
+    assert result.returncode == 0
+    assert result.stdout.decode().startswith("redline ")
+
+
+def test_suggest_seeds_then_stats(workdir: Path):
+    result = redline("suggest", "seeds/", "--out", "out.jsonl", cwd=workdir)
+    assert result.returncode == 0, result.stderr.decode()
+    stdout = result.stdout.decode()
+    assert "5 documents (5 analysed, 0 from cache)" in stdout
+    gpe_row = next(line for line in stdout.splitlines() if "GPE" in line)
+    assert "Việt Nam" in gpe_row
+    event_row = next(line for line in stdout.splitlines() if "EVENT" in line)
+    assert "COVID-19" in event_row
+    lines = (workdir / "out.jsonl").read_bytes().splitlines()
+    records = [Annotation.model_validate_json(line) for line in lines]
+    assert [r.doc_id for r in records] == sorted(p.stem for p in (workdir / "seeds").iterdir())
+    assert (workdir / "annotations" / "seeds" / "model:en_core_web_sm.jsonl").is_file()
+
+    again = redline("suggest", "seeds/", cwd=workdir)
+    assert "5 documents (0 analysed, 5 from cache)" in again.stdout.decode()
+
+    stats = redline("stats", "--dataset", "seeds", "--source", "seeds/", cwd=workdir)
+    assert stats.returncode == 0, stats.stderr.decode()
+    row = next(line for line in stats.stdout.decode().splitlines() if "model:" in line)
+    assert "5/5" in row
+
+
+def test_suggest_reads_jsonl_from_stdin(workdir: Path):
+    lines = b"\n".join(
+        orjson.dumps({"id": f"d{n}", "text": text})
+        for n, text in enumerate(["Hun Sen met Tô Lâm in Hà Nội.", "The CPV leads Việt Nam."])
+    )
+    result = redline(
+        "suggest", "-", "--dataset", "piped", "--out", "o.jsonl", cwd=workdir, stdin=lines
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    records = [
+        Annotation.model_validate_json(x) for x in (workdir / "o.jsonl").read_bytes().splitlines()
+    ]
+    assert [r.doc_id for r in records] == ["d0", "d1"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["suggest", "nowhere/"], "nowhere: no such file or folder"),
+        (["suggest", "seeds/", "--schema", "missing.toml"], "missing.toml: schema file not found"),
+        (["suggest", "seeds/", "--dataset", "../escape"], "invalid dataset name '../escape'"),
+        (["stats", "--dataset", "empty"], "dataset 'empty' has no annotations yet"),
+    ],
+)
+def test_bad_invocations_get_one_clear_line(workdir: Path, args: list[str], expected: str):
+    result = redline(*args, cwd=workdir)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert "Traceback" not in stderr
+    assert expected in stderr
+    assert stderr.strip().count("\n") == 0, stderr
+
+
+def test_schema_error_names_file_and_field(workdir: Path):
+    bad = workdir / "schema" / "bad.toml"
+    text = (workdir / "schema" / "news.toml").read_text(encoding="utf-8")
+    bad.write_text(text.replace('color = "#e5c07b"', 'color = "yellowish"'), encoding="utf-8")
+    result = redline("schema", "check", "--schema", "schema/bad.toml", cwd=workdir)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert "schema/bad.toml: entities[0] (PERSON).color" in stderr
+    assert "#rrggbb" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_corpus_problems_are_reported_and_the_rest_suggested(workdir: Path):
+    (workdir / "seeds" / "broken.txt").write_bytes(b"caf\xe9 au lait")
+    (workdir / "seeds" / "empty.txt").write_bytes(b"")
+    result = redline("suggest", "seeds/", cwd=workdir)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "seeds/broken.txt:1: invalid UTF-8" in stderr
+    assert "seeds/empty.txt: empty file" in stderr
+    assert "2 document(s) skipped" in stderr
+    assert "5 documents" in result.stdout.decode()
+
+
+def test_core_imports_neither_textual_nor_the_cli():
+    """Every module of the core, imported in a clean interpreter, leaves the UI and CLI out."""
+    code = (
+        "import importlib, pkgutil, sys, redline\n"
+        "core = [m.name for m in pkgutil.walk_packages(redline.__path__, 'redline.')\n"
+        "        if not m.name.startswith(('redline.tui', 'redline.cli', 'redline.__main__'))]\n"
+        "for name in core: importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' "
+        "or m.startswith(('redline.cli', 'redline.tui')))\n"
+        "print(len(core), ','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    count, bad = result.stdout.decode().split(" ", 1)
+    assert int(count) >= 10
+    assert bad.strip() == ""
