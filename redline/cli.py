@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -26,11 +24,17 @@ from rich.table import Table
 from redline import __version__
 from redline.corpus import Corpus
 from redline.errors import RedlineError, display_path
-from redline.metrics.stats import dataset_stats
+from redline.formats.jsonl import write_records
+from redline.metrics.stats import LabelSummary, dataset_stats, summarize_labels
 from redline.schema.labels import resolve_schema
-from redline.schema.records import Annotation, annotation_json_schema
+from redline.schema.records import annotation_json_schema
 from redline.store import DEFAULT_ROOT, open_dataset
-from redline.suggest.suggester import Suggester, cached_suggestions, suggest_documents
+from redline.suggest.suggester import (
+    Suggester,
+    SuggestRun,
+    cached_suggestions,
+    suggest_documents,
+)
 
 app = typer.Typer(
     name="redline",
@@ -117,8 +121,8 @@ def suggest(
     _report_problems(corpus)
     records = cached_suggestions(corpus, store, suggester)
     if out_file is not None:
-        records = _tee_jsonl(records, out_file)
-    _print_suggestion_summary(records, suggester, run.documents, run.computed, run.cached, store)
+        records = write_records(out_file, records)
+    _print_suggestion_summary(summarize_labels(records), suggester, run, store.name)
     if out_file is not None:
         err.print(f"wrote {display_path(out_file)}")
 
@@ -143,69 +147,14 @@ def _report_problems(corpus: Corpus) -> None:
         err.print(f"[yellow]{corpus.skipped} document(s) skipped[/]")
 
 
-class _JsonlWriter:
-    """Writes to a temporary file renamed into place, so a crash never leaves half a file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        self.temp = Path(name)
-        self.handle = os.fdopen(fd, "wb")
-
-    def write(self, record: Annotation) -> None:
-        self.handle.write(orjson.dumps(record.model_dump(mode="json")) + b"\n")
-
-    def commit(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        os.replace(self.temp, self.path)
-
-    def abort(self) -> None:
-        self.handle.close()
-        self.temp.unlink(missing_ok=True)
-
-
-def _tee_jsonl(records, path: Path):  # type: ignore[no-untyped-def]
-    writer = _JsonlWriter(path)
-    try:
-        for record in records:
-            writer.write(record)
-            yield record
-    except BaseException:
-        writer.abort()
-        raise
-    writer.commit()
-
-
 def _print_suggestion_summary(
-    records, suggester: Suggester, documents: int, computed: int, cached: int, store
-) -> None:  # type: ignore[no-untyped-def]
-    span_counts: Counter[str] = Counter()
-    rule_counts: Counter[str] = Counter()
-    doc_counts: Counter[str] = Counter()
-    texts: dict[str, Counter[str]] = {}
-    relation_counts: Counter[str] = Counter()
-    relation_examples: dict[str, Counter[str]] = {}
-    for record in records:
-        by_id = {s.id: s for s in record.spans}
-        for label in {s.label for s in record.spans}:
-            doc_counts[label] += 1
-        for span in record.spans:
-            span_counts[span.label] += 1
-            rule_counts[span.label] += span.origin == "rule"
-            texts.setdefault(span.label, Counter())[record.span_text(span)] += 1
-        for relation in record.relations:
-            relation_counts[relation.label] += 1
-            head, child = by_id[relation.head], by_id[relation.child]
-            example = f"{record.span_text(head)} → {record.span_text(child)}"
-            relation_examples.setdefault(relation.label, Counter())[example] += 1
+    summary: LabelSummary, suggester: Suggester, run: SuggestRun, dataset: str
+) -> None:
     model = suggester.model
     out.print(
-        f"[bold]{documents}[/] documents ({computed} analysed, {cached} from cache) · "
+        f"[bold]{run.documents}[/] documents ({run.computed} analysed, {run.cached} from cache) · "
         f"model [bold]{model.name}[/] {model.version} · schema [bold]{suggester.schema.name}[/] "
-        f"({suggester.schema.hash}) · dataset [bold]{store.name}[/]"
+        f"({suggester.schema.hash}) · dataset [bold]{dataset}[/]"
     )
     table = Table(title="Entities suggested", title_justify="left")
     table.add_column("label", style="bold")
@@ -215,28 +164,29 @@ def _print_suggestion_summary(
     table.add_column("most frequent", overflow="fold")
     for entity in suggester.schema.entities:
         label = entity.label
-        common = ", ".join(f"{text} ×{n}" for text, n in texts.get(label, Counter()).most_common(8))
+        texts = summary.span_texts.get(label, Counter()).most_common(8)
         table.add_row(
             f"[{entity.color}]{label}[/]",
-            str(span_counts[label]),
-            str(rule_counts[label]),
-            str(doc_counts[label]),
-            common,
+            str(summary.spans[label]),
+            str(summary.by_rule[label]),
+            str(summary.documents_with[label]),
+            ", ".join(f"{text} ×{n}" for text, n in texts),
         )
     out.print(table)
-    if suggester.schema.relations:
-        relations = Table(title="Relations suggested", title_justify="left")
-        relations.add_column("label", style="bold")
-        relations.add_column("count", justify="right")
-        relations.add_column("examples", overflow="fold")
-        for relation in suggester.schema.relations:
-            examples = relation_examples.get(relation.label, Counter()).most_common(4)
-            relations.add_row(
-                relation.label,
-                str(relation_counts[relation.label]),
-                "; ".join(f"{e} ×{n}" if n > 1 else e for e, n in examples),
-            )
-        out.print(relations)
+    if not suggester.schema.relations:
+        return
+    relations = Table(title="Relations suggested", title_justify="left")
+    relations.add_column("label", style="bold")
+    relations.add_column("count", justify="right")
+    relations.add_column("examples", overflow="fold")
+    for relation in suggester.schema.relations:
+        examples = summary.relation_texts.get(relation.label, Counter()).most_common(4)
+        relations.add_row(
+            relation.label,
+            str(summary.relations[relation.label]),
+            "; ".join(f"{e} ×{n}" if n > 1 else e for e, n in examples),
+        )
+    out.print(relations)
 
 
 @app.command()

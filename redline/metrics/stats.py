@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from redline.errors import RedlineError
+from redline.schema.records import Annotation
 from redline.store import DatasetStore
 
 
@@ -61,3 +62,35 @@ def dataset_stats(
     finally:
         for log in logs:
             log.close()
+
+
+@dataclass
+class LabelSummary:
+    """What a set of records holds per label: counts and the most frequent texts."""
+
+    documents: int = 0
+    spans: Counter[str] = field(default_factory=Counter)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    documents_with: Counter[str] = field(default_factory=Counter)
+    span_texts: dict[str, Counter[str]] = field(default_factory=dict)
+    relations: Counter[str] = field(default_factory=Counter)
+    relation_texts: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+def summarize_labels(records: Iterable[Annotation]) -> LabelSummary:
+    """Counts per label over records, streamed (memory grows with distinct texts only)."""
+    summary = LabelSummary()
+    for record in records:
+        summary.documents += 1
+        by_id = {s.id: s for s in record.spans}
+        summary.documents_with.update({s.label for s in record.spans})
+        for span in record.spans:
+            summary.spans[span.label] += 1
+            summary.by_rule[span.label] += span.origin == "rule"
+            summary.span_texts.setdefault(span.label, Counter())[record.span_text(span)] += 1
+        for relation in record.relations:
+            summary.relations[relation.label] += 1
+            head, child = by_id[relation.head], by_id[relation.child]
+            example = f"{record.span_text(head)} → {record.span_text(child)}"
+            summary.relation_texts.setdefault(relation.label, Counter())[example] += 1
+    return summary
