@@ -61,6 +61,9 @@ class AnnotatorLog(ABC):
 
     annotator: str
     problems: list[InputError]
+    """Invalid lines found on opening, each naming file and line; they were skipped."""
+    torn: list[InputError]
+    """Last lines cut off by a crash (quarantined by a writer, left alone by a reader)."""
 
     @abstractmethod
     def append(self, record: Annotation) -> None:
@@ -153,7 +156,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self.annotator = annotator
         self.writable = write
         self.problems = []
-        self.torn: list[InputError] = []
+        self.torn = []
         self._shown = display_path(path)
         self._lock_fd: int | None = None
         self._fd: int | None = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import jsonl_line, make_record, relation, span
 
 from redline.cli import render_json_schema
 from redline.schema import Annotation
@@ -140,3 +141,36 @@ def test_core_imports_neither_textual_nor_the_cli():
     count, bad = result.stdout.decode().split(" ", 1)
     assert int(count) >= 10
     assert bad.strip() == ""
+
+
+def test_stats_counts_answers_labels_and_bad_lines(tmp_path: Path):
+    folder = tmp_path / "annotations" / "news"
+    folder.mkdir(parents=True)
+    text = "Hun Sen leads the CPP."
+    spans = [span("s1", 0, 7, "PERSON"), span("s2", 18, 21, "ORG")]
+    good = make_record(
+        "d1",
+        text,
+        annotator="alice",
+        spans=spans,
+        relations=[relation("r1", "s1", "s2", "LEADER_OF")],
+    )
+    rejected = make_record("d2", "Nothing here.", annotator="alice", answer="reject")
+    (folder / "alice.jsonl").write_bytes(
+        jsonl_line(good) + b'{"doc_id": "broken"\n' + jsonl_line(rejected)
+    )
+    result = redline("stats", "--dataset", "news", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    header, row = (
+        line
+        for line in result.stdout.decode().splitlines()
+        if "annotator" in line or "alice" in line
+    )
+    cells = [c.strip() for c in row.strip("│┃ ").split("│")]
+    columns = [c.strip() for c in header.strip("│┃ ").split("┃")]
+    values = dict(zip(columns, cells, strict=True))
+    assert values["done"] == "2/2"
+    assert (values["accept"], values["reject"]) == ("1", "1")
+    assert (values["PERSON"], values["ORG"], values["LEADER_OF"]) == ("1", "1", "1")
+    assert values["bad lines"] == "1"
+    assert "annotations/news/alice.jsonl:2: invalid record" in result.stderr.decode()

@@ -46,7 +46,7 @@ def dataset_stats(
         for log in logs:
             stats = AnnotatorStats(annotator=log.annotator, total=len(wanted))
             stats.invalid_lines = [str(p) for p in log.problems]
-            stats.torn_lines = [str(p) for p in getattr(log, "torn", [])]
+            stats.torn_lines = [str(p) for p in log.torn]
             for record in log.iter_newest():
                 if record.doc_id not in wanted:
                     continue
