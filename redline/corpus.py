@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,20 +53,47 @@ class Corpus:
         return len(self.problems)
 
     def __iter__(self) -> Iterator[Document]:
+        for document, _ in self._documents():
+            yield document
+
+    def index(self) -> CorpusIndex:
+        """The documents' ids in order, with where each one is, for random access."""
+        return CorpusIndex(self)
+
+    def _documents(self) -> Iterator[tuple[Document, _Locator]]:
         self.problems = []
         seen: set[str] = set()
         for item in self._read():
             if isinstance(item, InputError):
                 self.problems.append(item)
                 continue
-            document, location = item
+            document, location, locator = item
             if document.doc_id in seen:
                 self.problems.append(
                     InputError(location, f"duplicate doc_id {document.doc_id!r}; skipped")
                 )
                 continue
             seen.add(document.doc_id)
-            yield document
+            yield document, locator
+
+    def _read_one(self, locator: _Locator) -> Document:
+        path = locator.path
+        shown = "<stdin>" if self.source == STDIN else display_path(path)
+        if locator.line is None:
+            item = _read_text_file(path, shown, by_hash=self.source == STDIN)
+        else:
+            with path.open("rb") as handle:
+                handle.seek(locator.offset)
+                raw = handle.readline()
+            decoded = _decode(raw, shown, locator.line)
+            item = (
+                decoded
+                if isinstance(decoded, InputError)
+                else _document_from_line(decoded, Location(shown, locator.line))
+            )
+        if isinstance(item, InputError):
+            raise RedlineError(f"{item} (the file changed since it was opened)")
+        return item[0]
 
     def size_hint(self) -> int:
         """How many documents there are at most, without decoding them (for progress bars)."""
@@ -89,16 +117,18 @@ class Corpus:
             self._spooled = Path(copy.name)
         return self._spooled
 
-    def _read(self) -> Iterator[tuple[Document, Location] | InputError]:
+    def _read(self) -> Iterator[tuple[Document, Location, _Locator] | InputError]:
         path = self._path()
         shown = "<stdin>" if self.source == STDIN else display_path(path)
         if path.is_dir():
             for file in _text_files(path):
-                yield _read_text_file(file, display_path(file))
+                item = _read_text_file(file, display_path(file))
+                yield item if isinstance(item, InputError) else (*item, _Locator(file))
         elif self._is_jsonl(path):
             yield from _read_jsonl(path, shown)
         else:
-            yield _read_text_file(path, shown, by_hash=self.source == STDIN)
+            item = _read_text_file(path, shown, by_hash=self.source == STDIN)
+            yield item if isinstance(item, InputError) else (*item, _Locator(path))
 
     def _is_jsonl(self, path: Path) -> bool:
         if self.source == STDIN:
@@ -108,6 +138,39 @@ class Corpus:
     def __del__(self) -> None:
         if self._spooled is not None:
             self._spooled.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Locator:
+    """Where one document is: a file, and for JSONL the byte offset and number of its line."""
+
+    path: Path
+    offset: int = 0
+    line: int | None = None
+
+
+class CorpusIndex:
+    """The ids of a corpus in order and where each document is: random access in O(1) memory
+    per document (no texts are kept)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.doc_ids: list[str] = []
+        self._locators: list[_Locator] = []
+        self._positions: dict[str, int] = {}
+        for document, locator in corpus._documents():
+            self._positions[document.doc_id] = len(self.doc_ids)
+            self.doc_ids.append(document.doc_id)
+            self._locators.append(locator)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def position(self, doc_id: str) -> int | None:
+        return self._positions.get(doc_id)
+
+    def document(self, position: int) -> Document:
+        return self.corpus._read_one(self._locators[position])
 
 
 def _text_files(folder: Path) -> Iterator[Path]:
@@ -153,9 +216,13 @@ def _read_text_file(
     return document, Location(shown)
 
 
-def _read_jsonl(path: Path, shown: str) -> Iterator[tuple[Document, Location] | InputError]:
+def _read_jsonl(
+    path: Path, shown: str
+) -> Iterator[tuple[Document, Location, _Locator] | InputError]:
+    offset = 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            start, offset = offset, offset + len(raw)
             if not raw.strip():
                 continue
             location = Location(shown, number)
@@ -163,7 +230,8 @@ def _read_jsonl(path: Path, shown: str) -> Iterator[tuple[Document, Location] | 
             if isinstance(decoded, InputError):
                 yield decoded
                 continue
-            yield _document_from_line(decoded, location)
+            item = _document_from_line(decoded, location)
+            yield item if isinstance(item, InputError) else (*item, _Locator(path, start, number))
 
 
 def _document_from_line(line: str, location: Location) -> tuple[Document, Location] | InputError:
