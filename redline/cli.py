@@ -190,6 +190,87 @@ def _print_suggestion_summary(
 
 
 @app.command()
+def annotate(
+    source: Annotated[
+        str, typer.Argument(help="A folder of .txt files, a .jsonl file, a .txt file.")
+    ],
+    dataset: Annotated[str, typer.Option(help="Dataset to save into (a folder under --root).")],
+    annotator: Annotated[
+        str, typer.Option(help="Your name: your versions go to <annotator>.jsonl.")
+    ],
+    schema: SchemaOption = None,
+    start: Annotated[
+        str | None, typer.Option(help="Open this doc id first (default: the first not yet saved).")
+    ] = None,
+    keymap: Annotated[
+        Path | None,
+        typer.Option(
+            help="TOML file remapping keys by id (default ~/.config/redline/keymap.toml)."
+        ),
+    ] = None,
+    no_suggestions: Annotated[
+        bool, typer.Option("--no-suggestions", help="Start from an empty page, without the model.")
+    ] = False,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Annotate a corpus in the terminal: correct the model's entities and relations."""
+    from redline.tui.app import RedlineApp
+    from redline.tui.bindings import load_keymap
+    from redline.worklist import Worklist
+
+    label_schema = resolve_schema(schema)
+    keys = load_keymap(keymap)
+    corpus = Corpus(source)
+    suggester = None if no_suggestions else Suggester(label_schema)
+    worklist = Worklist(corpus, open_dataset(dataset, root), annotator, label_schema, suggester)
+    _report_problems(corpus)
+    position = worklist.position_of(start) if start is not None else None
+    RedlineApp(worklist, start=position, keymap=keys).run()
+
+
+@app.command()
+def serve(
+    source: Annotated[str, typer.Argument(help="As for `redline annotate`.")],
+    dataset: Annotated[str, typer.Option(help="Dataset to save into.")],
+    annotator: Annotated[str, typer.Option(help="Your name.")],
+    schema: SchemaOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="Allow an address other than 127.0.0.1 (no authentication!)."
+        ),
+    ] = False,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    check_serve_host(host, public)
+    command = [sys.executable, "-m", "redline", "annotate", source, "--dataset", dataset]
+    command += ["--annotator", annotator, "--root", str(root)]
+    if schema is not None:
+        command += ["--schema", str(schema)]
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"[yellow]warning:[/] serving on {host}: anyone who can reach it can annotate "
+            "as you; textual-serve has no authentication"
+        )
+    Server(shlex.join(command), host=host, port=port, title="redline").serve()
+
+
+def check_serve_host(host: str, public: bool) -> None:
+    if host not in ("127.0.0.1", "localhost", "::1") and not public:
+        raise RedlineError(
+            f"refusing to serve on {host}: textual-serve has no authentication; "
+            "pass --public if you really mean it"
+        )
+
+
+@app.command()
 def stats(
     dataset: Annotated[str, typer.Option(help="Dataset name (a folder under --root).")],
     source: Annotated[

@@ -254,9 +254,17 @@ def test_cursor_and_selection_repaint_only_changed_lines() -> None:
         await pilot.pause()
         assert sorted(built) == [1, 2, 3]
         built.clear()
-        view.set_selection((2, 9))  # only the end edge moved, onto line 4
+        view.set_selection((2, 9))  # only the end edge moved, within line 3
+        await pilot.pause()
+        assert sorted(built) == [3]
+        built.clear()
+        view.set_selection((2, 10))  # end edge crosses the break onto line 4
         await pilot.pause()
         assert sorted(built) == [4]
+        built.clear()
+        view.set_selection((3, 10))  # start edge moves within line 1
+        await pilot.pause()
+        assert sorted(built) == [1]
         built.clear()
         view.set_selection(None)
         await pilot.pause()

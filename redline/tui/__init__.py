@@ -1,1 +1,1 @@
-"""Terminal user interface for redline (Textual widgets and screens)."""
+"""The Textual UI. Only the CLI imports this package; the core never does."""

@@ -25,7 +25,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.color import Color
+from textual.color import Color, ColorParseError
 from textual.geometry import Offset, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -89,6 +89,7 @@ _NO_BREAK = "\u00a0\u2007\u202f"
 
 
 def _is_break_space(char: str) -> bool:
+    """Whether a line may wrap at `char` (whitespace, but not a no-break space)."""
     return char.isspace() and char not in _NO_BREAK
 
 
@@ -500,6 +501,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strip_cache.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
+        """Wrapping depends on the width, so a resize re-wraps."""
         self._relayout()
 
     def _relayout(self, *, force: bool = False) -> None:
@@ -528,7 +530,8 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.rich_style
         overlays: list[tuple[int, int, Style]] = []
         line_marks = sorted(
-            self._marks_on_line(index), key=lambda mark: (_KIND_ORDER[mark.kind], mark.start)
+            self._marks_on_line(index),
+            key=lambda mark: (_KIND_ORDER[mark.kind], mark.start, mark.end, mark.label),
         )
         overlays.extend((mark.start, mark.end, self._mark_style(mark)) for mark in line_marks)
         selection = self._selection_chars(self._selection)
@@ -582,17 +585,20 @@ class ArticleView(ScrollView, can_focus=True):
         return style
 
     def _label_color(self, label: str) -> Color:
+        """The label's configured colour, or a stable fallback so unknown labels still show."""
         try:
             return Color.parse(self._label_colors.get(label) or _fallback_color(label))
-        except Exception:  # a malformed colour in a schema must not break painting
+        except ColorParseError:  # a malformed colour in a schema must not break painting
             return Color.parse(_fallback_color(label))
 
     # ------------------------------------------------------------------ helpers
 
     def _line_of_char(self, char: int) -> int:
+        """Visual line showing `char` (whitespace swallowed at a break maps to the line before)."""
         return max(0, bisect_right(self._line_starts, char) - 1)
 
     def _selection_chars(self, selection: tuple[int, int] | None) -> tuple[int, int] | None:
+        """Character range painted for a token range, gaps between tokens included."""
         if selection is None or not self._tokens:
             return None
         return self._tokens[selection[0]][0], self._tokens[selection[1] - 1][1]
@@ -603,11 +609,14 @@ class ArticleView(ScrollView, can_focus=True):
             return
         first = self._line_of_char(start)
         last = self._line_of_char(end - 1)
+        if start >= self._lines[first].end and first < last:
+            first += 1  # only the whitespace swallowed at a line break changed there
         for line in range(first, last + 1):
             self._strip_cache.discard(line)
         self.refresh_lines(first, last - first + 1)
 
     def _marks_on_line(self, line: int) -> list[Mark]:
+        """Marks touching `line`; the index is rebuilt lazily so `set_marks` stays cheap."""
         if self._marks_by_line is None:
             by_line: dict[int, list[Mark]] = {}
             for mark in self._marks:
@@ -671,6 +680,7 @@ class ArticleView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ mouse
 
     def _on_mouse_down(self, event: events.MouseDown) -> None:
+        """Remember the pressed token and capture the mouse so drags may leave the view."""
         if event.button != 1:
             return
         offset = event.get_content_offset(self)
@@ -682,6 +692,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.capture_mouse()
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
+        """While dragging, preview the selection (the host confirms it on release)."""
         if self._drag_anchor is None:
             return
         offset = event.get_content_offset_capture(self)
@@ -693,6 +704,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_selection(self._drag_range())
 
     def _on_mouse_up(self, event: events.MouseUp) -> None:
+        """Report a drag as SelectionDragged, else a press+release on one token as a click."""
         anchor, current, pressed = self._drag_anchor, self._drag_current, self._press_token
         self._drag_anchor = self._drag_current = self._press_token = None
         self.release_mouse()
@@ -706,7 +718,13 @@ class ArticleView(ScrollView, can_focus=True):
             if offset is not None and self.token_at(offset) == pressed:
                 self.post_message(self.TokenClicked(pressed))
 
+    def _on_hide(self, event: events.Hide) -> None:
+        """A hidden view cannot receive the mouse release: end any drag now."""
+        self._drag_anchor = self._drag_current = self._press_token = None
+        self.release_mouse()
+
     def _drag_range(self) -> tuple[int, int] | None:
+        """Token range (end exclusive) between the drag anchor and the current token."""
         if self._drag_anchor is None or self._drag_current is None:
             return None
         low, high = sorted((self._drag_anchor, self._drag_current))

@@ -1,0 +1,128 @@
+"""Every key of the annotate screen, with an id so users can remap it from a keymap file.
+
+A keymap is a TOML file (``~/.config/redline/keymap.toml`` or ``--keymap FILE``) whose
+``[keymap]`` table maps binding ids to keys, e.g. ``"span.accept" = "a,space"``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual.binding import Binding
+
+from redline.errors import InputError, Location, display_path
+
+DEFAULT_KEYMAP_PATH = Path("~/.config/redline/keymap.toml").expanduser()
+
+# (id, key, action, footer text or "" when not in the footer, full description)
+_KEYS: list[tuple[str, str, str, str, str]] = [
+    ("cursor.left", "left", "cursor(-1)", "", "Cursor one token left"),
+    ("cursor.right", "right", "cursor(1)", "", "Cursor one token right"),
+    ("cursor.up", "up", "cursor_line(-1)", "", "Cursor one line up"),
+    ("cursor.down", "down", "cursor_line(1)", "", "Cursor one line down"),
+    ("cursor.page_up", "pageup", "cursor_page(-1)", "", "Cursor one page up"),
+    ("cursor.page_down", "pagedown", "cursor_page(1)", "", "Cursor one page down"),
+    ("select.left", "shift+left", "select(-1)", "", "Grow/shrink the selection to the left"),
+    ("select.right", "shift+right", "select(1)", "", "Grow/shrink the selection to the right"),
+    ("select.clear", "escape", "cancel", "", "Clear the selection, cancel a relation"),
+    ("span.next", "tab", "next_span(1)", "next", "Cursor to the next span"),
+    ("span.prev", "shift+tab", "next_span(-1)", "", "Cursor to the previous span"),
+    ("span.accept", "a", "accept", "accept", "Accept the span (or relation) in focus"),
+    ("span.reject", "x", "reject", "reject", "Reject the span (or relation) in focus"),
+    ("span.accept_all", "A", "accept_all", "all", "Accept every remaining suggestion"),
+    (
+        "span.start_left",
+        "left_square_bracket",
+        "boundary('start', -1)",
+        "",
+        "Span start one token left",
+    ),
+    (
+        "span.start_right",
+        "left_curly_bracket",
+        "boundary('start', 1)",
+        "",
+        "Span start one token right",
+    ),
+    (
+        "span.end_right",
+        "right_square_bracket",
+        "boundary('end', 1)",
+        "",
+        "Span end one token right",
+    ),
+    ("span.end_left", "right_curly_bracket", "boundary('end', -1)", "", "Span end one token left"),
+    ("relation.start", "r", "relation", "relation", "Start a relation from the span in focus"),
+    ("relation.next", "full_stop", "next_relation(1)", "", "Focus the next relation"),
+    ("relation.prev", "comma", "next_relation(-1)", "", "Focus the previous relation"),
+    ("relation.delete", "X", "delete_relation", "", "Delete the relation in focus"),
+    ("edit.undo", "u,ctrl+z", "undo", "undo", "Undo the last edit"),
+    ("edit.redo", "U,ctrl+y", "redo", "", "Redo"),
+    ("doc.accept", "enter", "save('accept')", "save", "Save as accepted, go to the next document"),
+    ("doc.reject", "R", "save('reject')", "", "Save as rejected, go to the next document"),
+    ("doc.ignore", "I", "save('ignore')", "", "Save as ignored, go to the next document"),
+    ("doc.flag", "F", "flag", "", "Flag the document with a note (again: unflag)"),
+    ("doc.next", "n", "goto_relative(1)", "", "Next document, without saving"),
+    ("doc.prev", "p", "goto_relative(-1)", "", "Previous document (opens its saved version)"),
+    ("doc.jump", "g", "jump", "", "Go to a document by number or id"),
+    ("text.search", "slash", "search", "", "Search the text"),
+    ("view.rejected", "h", "toggle_rejected", "", "Show or hide rejected suggestions"),
+    ("app.help", "question_mark", "help", "help", "All keys and the annotation guideline"),
+    ("app.quit", "q", "quit_app", "quit", "Quit (asks first if there are unsaved edits)"),
+]
+
+
+def annotate_bindings() -> list[Binding]:
+    """The footer shows the short text; help and the command palette the full one (tooltip)."""
+    return [
+        Binding(key, action, short or full, show=bool(short), tooltip=full, id=binding_id)
+        for binding_id, key, action, short, full in _KEYS
+    ]
+
+
+def describe(binding: Binding) -> str:
+    return binding.tooltip or binding.description
+
+
+def key_table(
+    bindings: Iterable[tuple[str, Binding]], key_display: Callable[[Binding], str]
+) -> list[tuple[str, str, str]]:
+    """(keys, description) per action, keys of the same action joined: for help and palette."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for _, binding in bindings:
+        if not binding.description:
+            continue
+        keys, _ = rows.setdefault(binding.action, ([], describe(binding)))
+        shown = key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [(action, ", ".join(keys), text) for action, (keys, text) in rows.items()]
+
+
+def load_keymap(path: Path | None) -> dict[str, str]:
+    """Binding id -> keys from a keymap file; the default file is optional, a given one not."""
+    target = path or DEFAULT_KEYMAP_PATH
+    if path is None and not target.is_file():
+        return {}
+    shown = display_path(target)
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Location(shown), "keymap file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(Location(shown), f"invalid keymap: {error}") from None
+    keymap = data.get("keymap", {})
+    known = {binding_id for binding_id, *_ in _KEYS}
+    if not isinstance(keymap, dict):
+        raise InputError(Location(shown, field="keymap"), "must be a table of id = keys")
+    for binding_id, keys in keymap.items():
+        if not binding_id.startswith("label.") and binding_id not in known:
+            raise InputError(
+                Location(shown, field=f"keymap.{binding_id}"),
+                f"no key has this id (ids: {', '.join(sorted(known))}, label.<LABEL>)",
+            )
+        if not isinstance(keys, str) or not keys.strip():
+            raise InputError(Location(shown, field=f"keymap.{binding_id}"), "keys must be a string")
+    return dict(keymap)

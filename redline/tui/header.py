@@ -1,0 +1,44 @@
+"""The top line: dataset, annotator, document k of N with a progress bar, the model in use."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from redline.tui.article import display_text
+
+
+class DocumentHeader(Horizontal):
+    DEFAULT_CSS = """
+    DocumentHeader { height: 1; background: $panel; padding: 0 1; }
+    DocumentHeader Label { padding: 0 1 0 0; }
+    DocumentHeader #where { text-style: bold; }
+    DocumentHeader ProgressBar { width: 24; }
+    DocumentHeader ProgressBar Bar { width: 12; }
+    DocumentHeader #model { color: $text-muted; }
+    """
+
+    def __init__(self, dataset: str, annotator: str, model: str) -> None:
+        super().__init__()
+        self._dataset = dataset
+        self._annotator = annotator
+        self._model = model
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(f"redline · {self._dataset} · {self._annotator}"), id="who")
+        yield Label("", id="where")
+        yield ProgressBar(total=1, show_eta=False, id="progress")
+        yield Label(Text(self._model), id="model")
+
+    def show(self, position: int, total: int, doc_id: str, done: int, saved: bool) -> None:
+        mark = "✓" if saved else "·"
+        self.query_one("#where", Label).update(
+            Text(f"doc {position + 1}/{total} {mark} {display_text(doc_id)}")
+        )
+        self.query_one("#progress", ProgressBar).update(total=total, progress=done)
+
+    def set_model(self, model: str) -> None:
+        self._model = model
+        self.query_one("#model", Label).update(Text(model))

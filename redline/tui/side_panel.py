@@ -1,0 +1,99 @@
+"""The list of spans and relations beside the article; picking a row focuses it in the text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from redline.editing import EditSession
+from redline.tui.article import display_text
+
+_STATUS = {"pending": "?", "accepted": "✓", "rejected": "✗"}
+
+
+class SidePanel(Vertical):
+    """Spans (status, label, text) and relations (head -LABEL-> child), kept in sync."""
+
+    DEFAULT_CSS = """
+    SidePanel { width: 38; border-left: solid $panel; }
+    SidePanel Label { text-style: bold; padding: 0 1; background: $panel; width: 1fr; }
+    SidePanel OptionList { height: 1fr; border: none; padding: 0; }
+    SidePanel #relations { height: 12; }
+    """
+
+    class Picked(Message):
+        """A row was picked: ``kind`` is "span" or "relation"."""
+
+        def __init__(self, kind: str, item_id: str) -> None:
+            super().__init__()
+            self.kind = kind
+            self.item_id = item_id
+
+    def compose(self) -> ComposeResult:
+        yield Label("Spans", id="spans-title")
+        spans = OptionList(id="spans")
+        spans.can_focus = False
+        yield spans
+        yield Label("Relations", id="relations-title")
+        relations = OptionList(id="relations")
+        relations.can_focus = False
+        yield relations
+
+    def show(
+        self,
+        session: EditSession,
+        colours: dict[str, str],
+        show_rejected: bool,
+        focused_span: str | None,
+        focused_relation: str | None,
+    ) -> None:
+        spans = self.query_one("#spans", OptionList)
+        spans.clear_options()
+        visible = [s for s in session.spans if s.live or show_rejected]
+        for span in visible:
+            row = Text()
+            row.append(f"{_STATUS[span.status]} ")
+            row.append(f"{span.label:<7}", style=f"bold {colours.get(span.label, '')}")
+            row.append(" ")
+            row.append(display_text(session.text_of(span))[:40])
+            if span.status == "rejected":
+                row.stylize("dim strike")
+            spans.add_option(Option(row, id=f"span:{span.id}"))
+        self.query_one("#spans-title", Label).update(
+            f"Spans {len(session.live_spans)} · {session.pending} to review"
+        )
+        relations = self.query_one("#relations", OptionList)
+        relations.clear_options()
+        shown_relations = [r for r in session.relations if r.live or show_rejected]
+        for relation in shown_relations:
+            head, child = session.span(relation.head), session.span(relation.child)
+            row = Text(f"{_STATUS[relation.status]} ")
+            row.append(display_text(session.text_of(head))[:14])
+            row.append(f" -{relation.label}-> ", style="bold")
+            row.append(display_text(session.text_of(child))[:14])
+            if relation.status == "rejected":
+                row.stylize("dim strike")
+            relations.add_option(Option(row, id=f"relation:{relation.id}"))
+        self.query_one("#relations-title", Label).update(f"Relations {len(shown_relations)}")
+        self._highlight(spans, f"span:{focused_span}" if focused_span else None)
+        self._highlight(relations, f"relation:{focused_relation}" if focused_relation else None)
+
+    @staticmethod
+    def _highlight(options: OptionList, option_id: str | None) -> None:
+        if option_id is None:
+            options.highlighted = None
+            return
+        try:
+            options.highlighted = options.get_option_index(option_id)
+        except OptionDoesNotExist:  # not shown (e.g. a hidden rejected span)
+            options.highlighted = None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        kind, _, item_id = option_id.partition(":")
+        self.post_message(self.Picked(kind, item_id))

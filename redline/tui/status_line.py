@@ -1,0 +1,23 @@
+"""One line that reports each save and each refused action."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; padding: 0 1; background: $boost; }
+    StatusLine.-error { color: $error; text-style: bold; }
+    StatusLine.-ok { color: $success; }
+    """
+
+    message = ""
+
+    def say(self, message: str, kind: str = "info") -> None:
+        """Show a message literally (never as markup): it may quote article text."""
+        self.message = message
+        self.set_class(kind == "error", "-error")
+        self.set_class(kind == "ok", "-ok")
+        self.update(Text(message))
