@@ -179,3 +179,26 @@ def test_stats_counts_answers_labels_and_bad_lines(tmp_path: Path):
     assert (values["PERSON"], values["ORG"], values["LEADER_OF"]) == ("1", "1", "1")
     assert values["bad lines"] == "1"
     assert "annotations/news/alice.jsonl:2: invalid record" in result.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["serve", "seeds/", "--dataset", "d", "--annotator", "a", "--host", "0.0.0.0"],
+         "refusing to serve on 0.0.0.0"),
+        (["annotate", "seeds/", "--dataset", "d", "--annotator", "model:x"],
+         "is the name of a model's suggestions"),
+        (["annotate", "seeds/", "--dataset", "d", "--annotator", "../me"],
+         "invalid annotator name"),
+        (["annotate", "seeds/", "--dataset", "d", "--annotator", "a", "--start", "nope"],
+         "no document 'nope'"),
+        (["annotate", "seeds/", "--dataset", "d", "--annotator", "a", "--keymap", "none.toml"],
+         "none.toml: keymap file not found"),
+    ],
+)  # fmt: skip
+def test_annotate_and_serve_refuse_bad_arguments(workdir: Path, args: list[str], expected: str):
+    result = redline(*args, cwd=workdir)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert expected in stderr
+    assert "Traceback" not in stderr
