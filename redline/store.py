@@ -92,6 +92,11 @@ class AnnotatorLog(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the records go, as a user would name it (a path, a table)."""
+
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self.newest(doc_id) is not None
 
@@ -353,6 +358,10 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     def __len__(self) -> int:
         return len(self._by_doc)
+
+    @property
+    def location(self) -> str:
+        return self._shown
 
     @property
     def line_count(self) -> int:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from redline.editing import EditRefused, EditSession, SpanState
-from redline.errors import RedlineError, display_path
+from redline.errors import RedlineError
 from redline.schema.records import Annotation, Answer
 from redline.tui.article import ArticleView, Mark
 from redline.tui.bindings import annotate_bindings, key_table
@@ -402,11 +402,15 @@ class AnnotateScreen(Screen[None]):
             index = (ids.index(self.focused_relation) + step) % len(ids)
         else:
             index = 0 if step > 0 else len(ids) - 1
-        relation = relations[index]
-        self.cursor = self.session.tokens.token_at(self.session.span(relation.head).start)
+        self.focus_relation(ids[index])
+
+    def focus_relation(self, relation_id: str) -> None:
+        """Put the cursor on the relation's head and highlight both of its ends."""
+        relation = self.session.relation(relation_id)
+        head, child = self.session.span(relation.head), self.session.span(relation.child)
+        self.cursor = self.session.tokens.token_at(head.start)
         self.focused_relation = relation.id
         self.repaint()
-        head, child = self.session.span(relation.head), self.session.span(relation.child)
         self.say(
             f"{self.session.text_of(head)} -{relation.label}-> {self.session.text_of(child)}"
             f" · {relation.status} (a accepts, x rejects)"
@@ -497,8 +501,7 @@ class AnnotateScreen(Screen[None]):
         except RedlineError as error:
             self.refuse(str(error))
             return
-        where = display_path(getattr(self.worklist.log, "path", self.worklist.dataset.name))
-        message = f"saved {record.doc_id} ({answer}) to {where}"
+        message = f"saved {record.doc_id} ({answer}) to {self.worklist.log.location}"
         if self.position + 1 < len(self.worklist):
             self.open(self.position + 1)
             self.say(message, "ok")
@@ -570,17 +573,4 @@ class AnnotateScreen(Screen[None]):
             span = self.session.span(event.item_id)
             self.move_cursor(self.session.tokens.token_at(span.start))
         else:
-            relations = [r.id for r in self.session.relations]
-            if event.item_id in relations:
-                self.focused_relation = None
-                position = relations.index(event.item_id)
-                self.focused_relation = relations[position - 1] if position else None
-                self.action_next_relation(1) if position else self._focus_first_relation(
-                    event.item_id
-                )
-
-    def _focus_first_relation(self, relation_id: str) -> None:
-        relation = self.session.relation(relation_id)
-        self.cursor = self.session.tokens.token_at(self.session.span(relation.head).start)
-        self.focused_relation = relation_id
-        self.repaint()
+            self.focus_relation(event.item_id)
