@@ -7,6 +7,7 @@ is refused with a message saying why; nothing half-applies.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -134,13 +135,25 @@ class EditSession:
         self._redo: list[_State] = []
         self._clean = self._state
         self._next_id = 1
+        self.version = 0
+        """Goes up with every change, so views can skip redrawing what did not change."""
+        self._sorted: tuple[_State | None, list[SpanState], list[int], int] = (None, [], [], 0)
 
     # -- reading ---------------------------------------------------------------------------
 
     @property
     def spans(self) -> list[SpanState]:
-        """Every span (rejected ones too), in text order."""
-        return sorted(self._state.spans, key=lambda s: (s.start, s.end, s.id))
+        """Every span (rejected ones too), in text order (sorted once per change)."""
+        return list(self._ordered()[0])
+
+    def _ordered(self) -> tuple[list[SpanState], list[int], int]:
+        """Spans in text order, their starts, and the longest span's length; cached per state."""
+        if self._sorted[0] is not self._state:
+            ordered = sorted(self._state.spans, key=lambda s: (s.start, s.end, s.id))
+            longest = max((s.end - s.start for s in ordered), default=0)
+            self._sorted = (self._state, ordered, [s.start for s in ordered], longest)
+        _, ordered, starts, longest = self._sorted
+        return ordered, starts, longest
 
     @property
     def live_spans(self) -> list[SpanState]:
@@ -183,7 +196,14 @@ class EditSession:
 
     def spans_at(self, char: int) -> list[SpanState]:
         """Live spans covering a character, then rejected ones."""
-        found = [s for s in self.spans if s.start <= char < s.end]
+        ordered, starts, longest = self._ordered()
+        found = []
+        index = bisect_right(starts, char) - 1
+        while index >= 0 and ordered[index].start > char - longest:
+            if char < ordered[index].end:
+                found.append(ordered[index])
+            index -= 1
+        found.reverse()
         return sorted(found, key=lambda s: not s.live)
 
     def text_of(self, span: SpanState) -> str:
@@ -379,6 +399,7 @@ class EditSession:
             return False
         self._redo.append(self._state)
         self._state = self._undo.pop()
+        self.version += 1
         return True
 
     def redo(self) -> bool:
@@ -386,6 +407,7 @@ class EditSession:
             return False
         self._undo.append(self._state)
         self._state = self._redo.pop()
+        self.version += 1
         return True
 
     @property
@@ -440,6 +462,7 @@ class EditSession:
         self._undo.append(self._state)
         self._redo.clear()
         self._state = state
+        self.version += 1
 
     def _replace_span(self, updated: SpanState) -> None:
         spans = tuple(updated if s.id == updated.id else s for s in self._state.spans)

@@ -8,6 +8,7 @@ status bar saying why; nothing half-applies.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Literal
 
 from textual import on, work
@@ -63,6 +64,8 @@ class AnnotateScreen(Screen[None]):
         self.search_term = ""
         self.started = time.monotonic()
         self.spent = 0.0
+        self._marks_key: tuple[int, int, bool] | None = None
+        self._marks: list[tuple[str, Mark]] = []
 
     @property
     def session(self) -> EditSession:
@@ -160,30 +163,35 @@ class AnnotateScreen(Screen[None]):
                 return span
         return None
 
+    def _base_marks(self) -> list[tuple[str, Mark]]:
+        """The marks of every shown span, unfocused; rebuilt only when the spans change."""
+        key = (id(self.session), self.session.version, self.show_rejected)
+        if key != self._marks_key:
+            kinds = {"pending": "suggested", "accepted": "confirmed", "rejected": "rejected"}
+            self._marks = [
+                (span.id, Mark(span.start, span.end, span.label, kinds[span.status]))  # type: ignore[arg-type]
+                for span in self.session.spans
+                if span.live or self.show_rejected
+            ]
+            self._marks_key = key
+        return self._marks
+
     def repaint(self) -> None:
         session = self.session
         focused = self.focused_span()
+        focused_id = focused.id if focused is not None else None
         ends: set[str] = set()
         if self.focused_relation is not None:
             relation = session.relation(self.focused_relation)
             ends = {relation.head, relation.child}
         if self.relation_head is not None:
             ends.add(self.relation_head)
-        marks = []
-        for span in session.spans:
-            if not span.live and not self.show_rejected:
-                continue
-            kind = {"pending": "suggested", "accepted": "confirmed", "rejected": "rejected"}
-            marks.append(
-                Mark(
-                    span.start,
-                    span.end,
-                    span.label,
-                    kind[span.status],  # type: ignore[arg-type]
-                    focused=focused is not None and span.id == focused.id,
-                    relation_end=span.id in ends,
-                )
-            )
+        marks = [
+            replace(mark, focused=span_id == focused_id, relation_end=span_id in ends)
+            if span_id == focused_id or span_id in ends
+            else mark
+            for span_id, mark in self._base_marks()
+        ]
         article = self.query_one(ArticleView)
         article.set_marks(marks)
         article.set_selection(self.selection)

@@ -15,8 +15,8 @@ class DocumentHeader(Horizontal):
     DocumentHeader { height: 1; background: $panel; padding: 0 1; }
     DocumentHeader Label { padding: 0 1 0 0; }
     DocumentHeader #where { text-style: bold; }
-    DocumentHeader ProgressBar { width: 24; }
-    DocumentHeader ProgressBar Bar { width: 12; }
+    DocumentHeader ProgressBar { width: 18; }
+    DocumentHeader ProgressBar Bar { width: 10; }
     DocumentHeader #model { color: $text-muted; }
     """
 
@@ -27,12 +27,18 @@ class DocumentHeader(Horizontal):
         self._model = model
 
     def compose(self) -> ComposeResult:
-        yield Label(Text(f"redline · {self._dataset} · {self._annotator}"), id="who")
+        yield Label(Text(f"{self._dataset} · {self._annotator}"), id="who")
         yield Label("", id="where")
         yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Label(Text(self._model), id="model")
 
+    _shown: tuple[int, int, str, int, bool] | None = None
+
     def show(self, position: int, total: int, doc_id: str, done: int, saved: bool) -> None:
+        """Update only when something changed (a relayout per key press would cost a frame)."""
+        if (position, total, doc_id, done, saved) == self._shown:
+            return
+        self._shown = (position, total, doc_id, done, saved)
         mark = "✓" if saved else "·"
         self.query_one("#where", Label).update(
             Text(f"doc {position + 1}/{total} {mark} {display_text(doc_id)}")

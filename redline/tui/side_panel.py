@@ -19,10 +19,15 @@ class SidePanel(Vertical):
     """Spans (status, label, text) and relations (head -LABEL-> child), kept in sync."""
 
     DEFAULT_CSS = """
-    SidePanel { width: 38; border-left: solid $panel; }
-    SidePanel Label { text-style: bold; padding: 0 1; background: $panel; width: 1fr; }
-    SidePanel OptionList { height: 1fr; border: none; padding: 0; }
-    SidePanel #relations { height: 12; }
+    SidePanel { width: 32%; min-width: 26; max-width: 48; border-left: solid $panel; }
+    SidePanel Label {
+        text-style: bold; padding: 0 1; background: $panel; width: 1fr;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SidePanel OptionList {
+        height: 2fr; border: none; padding: 0; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    SidePanel #relations { height: 1fr; }
     """
 
     class Picked(Message):
@@ -43,6 +48,8 @@ class SidePanel(Vertical):
         relations.can_focus = False
         yield relations
 
+    _shown: tuple[int, int, bool] | None = None
+
     def show(
         self,
         session: EditSession,
@@ -51,10 +58,27 @@ class SidePanel(Vertical):
         focused_span: str | None,
         focused_relation: str | None,
     ) -> None:
+        """Rebuild the lists only when the session changed; a cursor move just highlights."""
         spans = self.query_one("#spans", OptionList)
+        relations = self.query_one("#relations", OptionList)
+        shown = (id(session), session.version, show_rejected)
+        if shown != self._shown:
+            self._shown = shown
+            self._rebuild(session, colours, show_rejected, spans, relations)
+        self._highlight(spans, f"span:{focused_span}" if focused_span else None)
+        self._highlight(relations, f"relation:{focused_relation}" if focused_relation else None)
+
+    def _rebuild(
+        self,
+        session: EditSession,
+        colours: dict[str, str],
+        show_rejected: bool,
+        spans: OptionList,
+        relations: OptionList,
+    ) -> None:
         spans.clear_options()
-        visible = [s for s in session.spans if s.live or show_rejected]
-        for span in visible:
+        span_rows: list[Option] = []
+        for span in (s for s in session.spans if s.live or show_rejected):
             row = Text()
             row.append(f"{_STATUS[span.status]} ")
             row.append(f"{span.label:<7}", style=f"bold {colours.get(span.label, '')}")
@@ -62,13 +86,15 @@ class SidePanel(Vertical):
             row.append(display_text(session.text_of(span))[:40])
             if span.status == "rejected":
                 row.stylize("dim strike")
-            spans.add_option(Option(row, id=f"span:{span.id}"))
+            span_rows.append(Option(row, id=f"span:{span.id}"))
+        spans.add_options(span_rows)
+        to_review = sum(1 for s in session.spans if s.status == "pending")
         self.query_one("#spans-title", Label).update(
-            f"Spans {len(session.live_spans)} · {session.pending} to review"
+            f"Spans {len(session.live_spans)} · {to_review} to review"
         )
-        relations = self.query_one("#relations", OptionList)
         relations.clear_options()
         shown_relations = [r for r in session.relations if r.live or show_rejected]
+        relation_rows: list[Option] = []
         for relation in shown_relations:
             head, child = session.span(relation.head), session.span(relation.child)
             row = Text(f"{_STATUS[relation.status]} ")
@@ -77,10 +103,12 @@ class SidePanel(Vertical):
             row.append(display_text(session.text_of(child))[:14])
             if relation.status == "rejected":
                 row.stylize("dim strike")
-            relations.add_option(Option(row, id=f"relation:{relation.id}"))
-        self.query_one("#relations-title", Label).update(f"Relations {len(shown_relations)}")
-        self._highlight(spans, f"span:{focused_span}" if focused_span else None)
-        self._highlight(relations, f"relation:{focused_relation}" if focused_relation else None)
+            relation_rows.append(Option(row, id=f"relation:{relation.id}"))
+        relations.add_options(relation_rows)
+        pending = sum(1 for r in shown_relations if r.status == "pending")
+        self.query_one("#relations-title", Label).update(
+            f"Relations {len(shown_relations)} · {pending} to review"
+        )
 
     @staticmethod
     def _highlight(options: OptionList, option_id: str | None) -> None:

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 class StatusLine(Static):
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $boost; }
+    StatusLine { height: 1; width: 1fr; padding: 0 1; background: $boost; }
     StatusLine.-error { color: $error; text-style: bold; }
     StatusLine.-ok { color: $success; }
     """
@@ -20,4 +20,4 @@ class StatusLine(Static):
         self.message = message
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "ok", "-ok")
-        self.update(Text(message))
+        self.update(Text(message), layout=False)  # one fixed line: no relayout per key
