@@ -218,6 +218,8 @@ def annotate(
     from redline.tui.bindings import load_keymap
     from redline.worklist import Worklist
 
+    if source == "-":
+        raise RedlineError("annotate reads your keys from the terminal: give SOURCE as a file")
     label_schema = resolve_schema(schema)
     keys = load_keymap(keymap)
     corpus = Corpus(source)

@@ -194,6 +194,7 @@ def test_stats_counts_answers_labels_and_bad_lines(tmp_path: Path):
          "no document 'nope'"),
         (["annotate", "seeds/", "--dataset", "d", "--annotator", "a", "--keymap", "none.toml"],
          "none.toml: keymap file not found"),
+        (["annotate", "-", "--dataset", "d", "--annotator", "a"], "give SOURCE as a file"),
     ],
 )  # fmt: skip
 def test_annotate_and_serve_refuse_bad_arguments(workdir: Path, args: list[str], expected: str):
