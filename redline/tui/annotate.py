@@ -181,8 +181,11 @@ class AnnotateScreen(Screen[None]):
         focused = self.focused_span()
         focused_id = focused.id if focused is not None else None
         ends: set[str] = set()
+        live_relations = {r.id: r for r in session.relations}
+        if self.focused_relation not in live_relations:
+            self.focused_relation = None  # gone (undo, delete): nothing to highlight
         if self.focused_relation is not None:
-            relation = session.relation(self.focused_relation)
+            relation = live_relations[self.focused_relation]
             ends = {relation.head, relation.child}
         if self.relation_head is not None:
             ends.add(self.relation_head)
@@ -429,10 +432,11 @@ class AnnotateScreen(Screen[None]):
             self.refuse("no relation is focused (. and , move between relations)")
             return
         relation_id = self.focused_relation
-        if self.edit(lambda: self.session.reject_relation(relation_id)):
-            self.focused_relation = None
-            self.repaint()
-            self.say("relation removed")
+        self.focused_relation = None  # an added relation is deleted outright: focus nothing
+        if self.edit(lambda: self.session.reject_relation(relation_id), "relation removed"):
+            return
+        self.focused_relation = relation_id
+        self.repaint()
 
     # -- undo, flags, view ---------------------------------------------------------------
 
@@ -483,8 +487,8 @@ class AnnotateScreen(Screen[None]):
                 self.refuse(f"“{term}” is not in this document")
                 return
             first, stop = tokens.span_tokens(found, found + len(term))
-            self.move_cursor(first)
-            self.anchor = first
+            self.move_cursor(stop - 1)
+            self.anchor = first  # shift+arrows grow the match from its end
             self.selection = (first, stop)
             self.repaint()
             self.say(f"found “{term}” · a label key labels it, / searches again")
@@ -492,9 +496,7 @@ class AnnotateScreen(Screen[None]):
         self.app.push_screen(PromptScreen("Search", self.search_term), search)
 
     def action_help(self) -> None:
-        keys = [
-            (keys, text) for _, keys, text in key_table(self._bindings, self.app.get_key_display)
-        ]
+        keys = [(keys, text) for _, keys, text in key_table(self, self.app.get_key_display)]
         self.app.push_screen(HelpScreen(self.schema, keys))
 
     # -- saving and moving between documents ---------------------------------------------

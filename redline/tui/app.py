@@ -39,7 +39,7 @@ class RedlineApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding of the current screen by its description, then Textual's own."""
-        for action, keys, text in key_table(screen._bindings, self.get_key_display):
+        for action, keys, text in key_table(screen, self.get_key_display):
             yield SystemCommand(
                 text, f"key: {keys}", partial(self._run_screen_action, screen, action)
             )

@@ -183,7 +183,7 @@ def _fallback_color(label: str) -> str:
     return _FALLBACK_PALETTE[zlib.crc32(label.encode("utf-8")) % len(_FALLBACK_PALETTE)]
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable, word-wrapped article text with marks, a token cursor and a selection.
 
     The host owns the state (document, marks, cursor, selection) and pushes it in with

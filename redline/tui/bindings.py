@@ -7,10 +7,11 @@ A keymap is a TOML file (``~/.config/redline/keymap.toml`` or ``--keymap FILE``)
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.binding import Binding
+from textual.screen import Screen
 
 from redline.errors import InputError, Location, display_path
 
@@ -86,13 +87,14 @@ def describe(binding: Binding) -> str:
     return binding.tooltip or binding.description
 
 
-def key_table(
-    bindings: Iterable[tuple[str, Binding]], key_display: Callable[[Binding], str]
-) -> list[tuple[str, str, str]]:
-    """(keys, description) per action, keys of the same action joined: for help and palette."""
+def key_table(screen: Screen, key_display: Callable[[Binding], str]) -> list[tuple[str, str, str]]:
+    """(action, keys, description) for redline's own keys on a screen, as remapped by the
+    app's keymap, keys of the same action joined: for help and the command palette."""
+    bindings = screen._bindings.copy()
+    bindings.apply_keymap(screen.app._keymap)
     rows: dict[str, tuple[list[str], str]] = {}
     for _, binding in bindings:
-        if not binding.description:
+        if not binding.description or binding.id is None:
             continue
         keys, _ = rows.setdefault(binding.action, ([], describe(binding)))
         shown = key_display(binding)
