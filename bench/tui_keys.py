@@ -4,7 +4,8 @@ seed article (~500 tokens, ~50 spans), in the same process, through the real app
 Each sample runs from handing a cursor key to the app until the first frame written after it
 (the app's `_display`, wrapped here), so Pilot's own waiting is not counted. Prints medians,
 the ratio large/small (the Line API view and the cached side panel should keep it near 1),
-and the large median against DESIGN.md's 16 ms target.
+and the large median against DESIGN.md's 16 ms target; then the time from saving a document
+to the next one on screen (target 50 ms).
 Usage: python bench/tui_keys.py [--presses 200]
 """
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from redline.corpus import Corpus  # noqa: E402
 from redline.schema import Annotation, Span, load_schema, text_sha1  # noqa: E402
 from redline.store import open_dataset  # noqa: E402
+from redline.suggest import Suggester, suggest_documents  # noqa: E402
 from redline.tokens import tokenize  # noqa: E402
 from redline.tui.app import RedlineApp  # noqa: E402
 from redline.worklist import Worklist  # noqa: E402
@@ -95,6 +97,37 @@ async def measure(folder: Path, doc_id: str, text: str, spans: int, presses: int
     return samples
 
 
+async def measure_save_next(folder: Path) -> list[float]:
+    """Enter (save, fsync, open the next document) until the next document's first frame, with
+    the seeds' suggestions cached beforehand as the annotate worker would have."""
+    schema = load_schema(REPO / "schema" / "news.toml")
+    dataset = open_dataset("seeds", folder / "annotations")
+    suggester = Suggester(schema)
+    suggest_documents(lambda: Corpus(REPO / "seeds"), dataset, suggester)
+    worklist = Worklist(Corpus(REPO / "seeds"), dataset, "bench", schema, Suggester(schema))
+    app = RedlineApp(worklist)
+    samples: list[float] = []
+    frames: list[float] = []
+    async with app.run_test(size=(160, 50)) as pilot:
+        display = app._display
+
+        def timed_display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+            display(screen, renderable)
+            frames.append(time.perf_counter())
+
+        app._display = timed_display  # type: ignore[method-assign]
+        await pilot.pause()
+        for _ in range(len(worklist) - 1):
+            before = app.screen.session.document.doc_id
+            frames.clear()
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen.session.document.doc_id != before
+            samples.append(frames[0] - start)
+    return samples
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=200)
@@ -112,6 +145,14 @@ async def main() -> None:
     print(f"median key press to repaint, large: {big:6.2f} ms   (target < 16 ms)")
     print(f"p95 large: {statistics.quantiles(large_samples, n=20)[-1] * 1000:6.2f} ms")
     print(f"ratio large/small: {big / small:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        saves = await measure_save_next(Path(tmp))
+    print(
+        f"save + next document shown (seeds, suggestions prefetched): median "
+        f"{statistics.median(saves) * 1000:.1f} ms, max {max(saves) * 1000:.1f} ms "
+        f"over {len(saves)} saves (target < 50 ms); ratio to a key press on the large "
+        f"article: {statistics.median(saves) * 1000 / big:.1f}"
+    )
 
 
 if __name__ == "__main__":
