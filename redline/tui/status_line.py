@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -15,9 +17,15 @@ class StatusLine(Static):
 
     message = ""
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.history: deque[str] = deque(maxlen=100)
+        """The latest messages, oldest first (what the annotator has been told)."""
+
     def say(self, message: str, kind: str = "info") -> None:
         """Show a message literally (never as markup): it may quote article text."""
         self.message = message
+        self.history.append(message)
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "ok", "-ok")
         self.update(Text(message), layout=False)  # one fixed line: no relayout per key
