@@ -55,6 +55,11 @@ class Span(_Record):
         default=None,
         description="What the annotator did; null on a suggestion nobody has reviewed yet.",
     )
+    annotators: list[str] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="In a gold record: the annotators whose versions had this span.",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Span:
@@ -74,6 +79,11 @@ class Relation(_Record):
     label: str = Field(min_length=1)
     origin: Origin
     edit: Edit | None = None
+    annotators: list[str] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="In a gold record: the annotators whose versions had this relation.",
+    )
 
 
 class SuggestedBy(_Record):
