@@ -231,6 +231,48 @@ def annotate(
 
 
 @app.command()
+def review(
+    dataset: Annotated[str, typer.Option(help="Dataset whose annotators' versions to adjudicate.")],
+    reviewer: Annotated[str, typer.Option(help="Your name (kept in each gold record's meta).")],
+    annotators: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated annotators to compare (default: all people)."),
+    ] = None,
+    auto: Annotated[
+        bool, typer.Option("--auto", help="Merge the unanimous documents only, without the UI.")
+    ] = False,
+    schema: SchemaOption = None,
+    keymap: Annotated[Path | None, typer.Option(help="TOML file remapping keys by id.")] = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Adjudicate annotators' disagreements into annotations/<dataset>/gold.jsonl."""
+    from redline.review import auto_review
+
+    store = open_dataset(dataset, root)
+    chosen = [a.strip() for a in annotators.split(",")] if annotators else None
+    people = store.annotators(include_models=False)
+    for name in chosen or []:
+        if name not in people:
+            known = ", ".join(people) or "none"
+            raise RedlineError(f"dataset {dataset!r} has no annotator {name!r} (it has: {known})")
+    if auto:
+        result = auto_review(store, reviewer, chosen)
+        out.print(
+            f"merged {result.merged} unanimous document(s) into {dataset}/gold.jsonl "
+            f"({result.skipped_existing} already there); {result.conflicts} remain in conflict"
+        )
+        return
+    from redline.adjudication import ReviewWorklist
+    from redline.tui.app import RedlineApp
+    from redline.tui.bindings import load_keymap
+
+    keys = load_keymap(keymap)
+    worklist = ReviewWorklist(store, reviewer, resolve_schema(schema), chosen)
+    out.print(f"merged {worklist.auto.merged} unanimous document(s) into gold")
+    RedlineApp(worklist, keymap=keys).run()
+
+
+@app.command()
 def serve(
     source: Annotated[str, typer.Argument(help="As for `redline annotate`.")],
     dataset: Annotated[str, typer.Option(help="Dataset to save into.")],

@@ -388,6 +388,65 @@ class EditSession:
             )
         self._apply(replace(self._state, relations=relations))
 
+    # -- adjudication ----------------------------------------------------------------------
+
+    def settle(self, span_ids: Iterable[str], relation_ids: Iterable[str] = ()) -> None:
+        """Mark spans and relations accepted as the starting point (no undo step, not dirty):
+        in review, what every annotator agreed on."""
+        spans, relations = set(span_ids), set(relation_ids)
+        self._state = replace(
+            self._state,
+            spans=tuple(
+                replace(s, status="accepted") if s.id in spans else s for s in self._state.spans
+            ),
+            relations=tuple(
+                replace(r, status="accepted") if r.id in relations else r
+                for r in self._state.relations
+            ),
+        )
+        self._clean = self._state
+        self.version += 1
+
+    def choose(
+        self,
+        keep_spans: set[str],
+        among_spans: set[str],
+        keep_relations: frozenset[str] | set[str] = frozenset(),
+        among_relations: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
+        """One undoable step: of ``among`` spans (and relations), accept those in ``keep``
+        (bringing back rejected ones) and reject the others (taking a side in a conflict)."""
+        kept_ids = keep_spans & among_spans
+        candidates = [s for s in self._state.spans if s.id in kept_ids]
+        for span in candidates:
+            for other in candidates:
+                if (
+                    not self.schema.allow_overlap
+                    and other.id != span.id
+                    and other.overlaps(span.start, span.end)
+                ):
+                    raise EditRefused(f"{self._describe(span)} and {self._describe(other)} overlap")
+        dropped = among_spans - kept_ids
+        spans = []
+        for span in self._state.spans:
+            if span.id in kept_ids:
+                span = replace(span, status="accepted")
+            elif span.id in dropped and span.live:
+                span = replace(span, status="rejected")
+            spans.append(span)
+        live_ids = {s.id for s in spans if s.live}
+        relations = []
+        for relation in self._state.relations:
+            if relation.id in among_relations:
+                wanted = (
+                    relation.id in keep_relations and {relation.head, relation.child} <= live_ids
+                )
+                relation = replace(relation, status="accepted" if wanted else "rejected")
+            elif relation.live and not {relation.head, relation.child} <= live_ids:
+                relation = replace(relation, status="rejected")
+            relations.append(relation)
+        self._apply(replace(self._state, spans=tuple(spans), relations=tuple(relations)))
+
     # -- document-level --------------------------------------------------------------------
 
     def set_flag(self, flagged: bool, note: str = "") -> None:

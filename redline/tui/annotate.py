@@ -37,7 +37,7 @@ class AnnotateScreen(Screen[None]):
 
     BINDINGS = annotate_bindings()
 
-    def __init__(self, worklist: Worklist, start: int | None = None) -> None:
+    def __init__(self, worklist: Worklist, start: int | None = None) -> None:  # or a ReviewWorklist
         super().__init__()
         self.worklist = worklist
         self.schema = worklist.schema
@@ -72,15 +72,19 @@ class AnnotateScreen(Screen[None]):
         assert self.opened is not None
         return self.opened.session
 
-    def compose(self) -> ComposeResult:
+    def header_note(self) -> str:
+        """What the header says about where suggestions come from."""
         suggester = self.worklist.suggester
         if suggester is None:
-            model = "no suggestions"
-        elif suggester.model.statistical:
-            model = f"{suggester.model.name} {suggester.model.version}"
-        else:
-            model = "rules only (no statistical model installed)"
-        yield DocumentHeader(self.worklist.dataset.name, self.worklist.annotator, model)
+            return "no suggestions"
+        if suggester.model.statistical:
+            return f"{suggester.model.name} {suggester.model.version}"
+        return "rules only (no statistical model installed)"
+
+    def compose(self) -> ComposeResult:
+        yield DocumentHeader(
+            self.worklist.dataset.name, self.worklist.annotator, self.header_note()
+        )
         with Horizontal(id="body"):
             yield ArticleView(id="article")
             yield SidePanel(id="side")

@@ -9,8 +9,10 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from redline.adjudication import ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.bindings import key_table
+from redline.tui.review import ReviewScreen
 from redline.worklist import Worklist
 
 
@@ -23,7 +25,7 @@ class RedlineApp(App[None]):
 
     def __init__(
         self,
-        worklist: Worklist,
+        worklist: Worklist | ReviewWorklist,
         *,
         start: int | None = None,
         keymap: dict[str, str] | None = None,
@@ -35,7 +37,10 @@ class RedlineApp(App[None]):
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        self.push_screen(AnnotateScreen(self.worklist, self.start))
+        if isinstance(self.worklist, ReviewWorklist):
+            self.push_screen(ReviewScreen(self.worklist, self.start))
+        else:
+            self.push_screen(AnnotateScreen(self.worklist, self.start))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding of the current screen by its description, then Textual's own."""

@@ -1,0 +1,266 @@
+"""A reviewer's way through the documents annotators disagree on, into ``gold.jsonl``.
+
+Unanimous documents are merged without asking (:func:`redline.review.auto_review`); the rest
+open as an editing session whose agreed spans are already accepted and whose competing spans
+are pending, so the reviewer takes a side per conflict, takes a whole annotator's version, or
+edits freely with the annotate keys. The screen drives it through the same calls as the
+annotator's :class:`redline.worklist.Worklist`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from redline.editing import EditRefused, EditSession
+from redline.errors import RedlineError
+from redline.review import (
+    DocumentMerge,
+    RelationKey,
+    SpanKey,
+    auto_review,
+    gold_record,
+    merge_dataset,
+    merge_versions,
+)
+from redline.schema.labels import LabelSchema
+from redline.schema.records import Annotation, Answer, Relation, Span
+from redline.store import AnnotatorLog, DatasetStore, check_name
+from redline.tokens import tokenize
+from redline.worklist import Opened
+
+GOLD = "gold"
+
+
+@dataclass
+class ConflictChoices:
+    """One conflict as the reviewer sees it: who said what, as span ids of the session."""
+
+    start: int
+    end: int
+    among: set[str]
+    votes: list[tuple[tuple[str, ...], set[str], str]] = field(default_factory=list)
+    """(annotators, span ids they chose, description) per side."""
+
+
+@dataclass
+class ReviewDocument:
+    merge: DocumentMerge
+    keys: dict[str, SpanKey]
+    conflicts: list[ConflictChoices]
+    relation_keys: dict[str, RelationKey]
+
+
+class _Positions:
+    def __init__(self, doc_ids: list[str]) -> None:
+        self.doc_ids = doc_ids
+        self._positions = {d: n for n, d in enumerate(doc_ids)}
+
+    def position(self, doc_id: str) -> int | None:
+        return self._positions.get(doc_id)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+
+class ReviewWorklist:
+    """The documents in conflict, for one reviewer; holds the lock on ``gold.jsonl``."""
+
+    suggester = None
+
+    def __init__(
+        self,
+        dataset: DatasetStore,
+        reviewer: str,
+        schema: LabelSchema,
+        annotators: list[str] | None = None,
+    ) -> None:
+        self.dataset = dataset
+        self.reviewer = check_name("reviewer", reviewer)
+        self.annotator = f"{reviewer} (review)"
+        self.schema = schema
+        self.annotators = annotators
+        self.auto = auto_review(dataset, reviewer, annotators)
+        doc_ids = [m.doc_id for m in merge_dataset(dataset, annotators) if not m.unanimous]
+        if not doc_ids:
+            raise RedlineError(
+                f"dataset {dataset.name!r}: nothing to review "
+                f"({self.auto.merged} unanimous document(s) merged into gold)"
+            )
+        self.index = _Positions(doc_ids)
+        self.log: AnnotatorLog = dataset.open(GOLD, write=True)
+        self._documents: dict[int, ReviewDocument] = {}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
+
+    def resume_position(self) -> int:
+        doc_id = self.log.resume_point(self.index.doc_ids)
+        return len(self) - 1 if doc_id is None else self.position_of(doc_id)
+
+    def position_of(self, doc_id: str) -> int:
+        position = self.index.position(doc_id)
+        if position is None:
+            raise RedlineError(f"{doc_id!r} is not among the documents to review")
+        return position
+
+    def is_saved(self, position: int) -> bool:
+        return self.index.doc_ids[position] in self.log
+
+    def cached_suggestions(self, position: int) -> None:
+        return None
+
+    def suggest(self, position: int) -> None:
+        return None
+
+    def review_document(self, position: int) -> ReviewDocument:
+        if position not in self._documents:
+            self._documents[position] = self._build(position)
+        return self._documents[position]
+
+    def _build(self, position: int) -> ReviewDocument:
+        doc_id = self.index.doc_ids[position]
+        versions: dict[str, Annotation] = {}
+        names = self.annotators or self.dataset.annotators(include_models=False)
+        for name in names:
+            if name == GOLD:
+                continue
+            with self.dataset.open(name) as log:
+                record = log.newest(doc_id)
+            if record is not None:
+                versions[name] = record
+        merge = merge_versions(versions)
+        keys: dict[str, SpanKey] = {}
+        ids: dict[SpanKey, str] = {}
+
+        def span_id(key: SpanKey) -> str:
+            if key not in ids:
+                ids[key] = f"k{len(ids) + 1}"
+                keys[ids[key]] = key
+            return ids[key]
+
+        for key, _ in merge.agreed_spans:
+            span_id(key)
+        conflicts = []
+        for conflict in merge.span_conflicts:
+            choices = ConflictChoices(conflict.start, conflict.end, set())
+            for vote in conflict.votes:
+                chosen = set() if vote.span is None else {span_id(vote.span)}
+                choices.among |= chosen
+                text = merge.document.text
+                said = (
+                    "no span"
+                    if vote.span is None
+                    else f"“{text[vote.span.start : vote.span.end]}” {vote.span.label}"
+                )
+                choices.votes.append(
+                    (vote.annotators, chosen, f"{', '.join(vote.annotators)}: {said}")
+                )
+            conflicts.append(choices)
+        relation_keys: dict[str, RelationKey] = {}
+        for n, key in enumerate(
+            [k for k, _ in merge.agreed_relations] + [c.key for c in merge.relation_conflicts],
+            start=1,
+        ):
+            span_id(key.head)
+            span_id(key.child)
+            relation_keys[f"q{n}"] = key
+        return ReviewDocument(merge, keys, conflicts, relation_keys)
+
+    def open(self, position: int, *, suggestions: Annotation | None = None) -> Opened:
+        review = self.review_document(position)
+        merge = review.merge
+        document = merge.document
+        tokens = tokenize(document.text)
+        saved = self.log.newest(document.doc_id)
+        if saved is not None:
+            session = EditSession(document, self.schema, GOLD, saved=saved, tokens=tokens)
+            return Opened(position, session, "saved")
+        ids = {key: span_id for span_id, key in review.keys.items()}
+        spans = [
+            Span(id=i, start=k.start, end=k.end, label=k.label, origin="annotator")
+            for i, k in review.keys.items()
+        ]
+        relations = [
+            Relation(id=i, head=ids[k.head], child=ids[k.child], label=k.label, origin="annotator")
+            for i, k in review.relation_keys.items()
+        ]
+        start = Annotation(
+            doc_id=document.doc_id,
+            text=document.text,
+            text_sha1=document.text_sha1,
+            meta=document.meta,
+            spans=spans,
+            relations=relations,
+            annotator=GOLD,
+        )
+        session = EditSession(document, self.schema, GOLD, suggestions=start, tokens=tokens)
+        agreed_relations = {k for k, _ in merge.agreed_relations}
+        session.settle(
+            [ids[key] for key, _ in merge.agreed_spans],
+            [i for i, k in review.relation_keys.items() if k in agreed_relations],
+        )
+        return Opened(position, session, "suggested")
+
+    def versions(self, position: int) -> list[str]:
+        return sorted(self.review_document(position).merge.versions)
+
+    def take_version(self, session: EditSession, position: int, annotator: str) -> None:
+        """Make the session exactly ``annotator``'s version (one undoable step)."""
+        review = self.review_document(position)
+        version = review.merge.versions.get(annotator)
+        if version is None:
+            raise EditRefused(f"{annotator} has no version of this document")
+        theirs = {SpanKey(s.start, s.end, s.label) for s in version.spans}
+        if version.answer != "accept":
+            theirs = set()
+        by_key = {key: span_id for span_id, key in review.keys.items()}
+        keep = {by_key[k] for k in theirs if k in by_key}
+        among = {s.id for s in session.spans}
+        their_relations = set()
+        spans_by_id = {s.id: s for s in version.spans}
+        for relation in version.relations if version.answer == "accept" else []:
+            head, child = spans_by_id[relation.head], spans_by_id[relation.child]
+            their_relations.add(
+                RelationKey(
+                    SpanKey(head.start, head.end, head.label),
+                    SpanKey(child.start, child.end, child.label),
+                    relation.label,
+                )
+            )
+        keep_relations = {i for i, k in review.relation_keys.items() if k in their_relations}
+        session.choose(keep, among, keep_relations, {r.id for r in session.relations})
+
+    def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
+        """Append the gold version (fsync); refused while competing spans still overlap."""
+        live = session.live_spans
+        if not self.schema.allow_overlap:
+            ordered = sorted(live, key=lambda s: (s.start, s.end))
+            for left, right in itertools.pairwise(ordered):
+                if right.start < left.end:
+                    raise EditRefused(
+                        f"“{session.text_of(left)}” and “{session.text_of(right)}” still "
+                        "overlap: take a side (v) or reject one (x) before saving"
+                    )
+        position = self.position_of(session.document.doc_id)
+        merge = self.review_document(position).merge
+        keys = {s.id: SpanKey(s.start, s.end, s.label) for s in live}
+        relations = [
+            RelationKey(keys[r.head], keys[r.child], r.label)
+            for r in session.relations
+            if r.live and r.head in keys and r.child in keys
+        ]
+        record = gold_record(
+            merge, self.reviewer, list(keys.values()), relations, note=session.note, seconds=seconds
+        )
+        record = record.model_copy(update={"answer": answer, "flagged": session.flagged})
+        self.log.append(record)
+        session.mark_saved(record)
+        return record
+
+    def close(self) -> None:
+        self.log.close()

@@ -1,0 +1,111 @@
+"""The review screen: the annotate screen plus keys to take sides in annotators' conflicts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from redline.adjudication import ConflictChoices, ReviewWorklist
+from redline.editing import EditRefused
+from redline.tui.annotate import AnnotateScreen
+from redline.tui.modals import PromptScreen
+
+
+class ReviewScreen(AnnotateScreen):
+    """Agreed spans start accepted, competing ones pending; saving writes gold.jsonl."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "take_side", "side", tooltip="Take the next side of the conflict here",
+                id="review.side"),
+        Binding("c", "next_conflict(1)", "conflict", tooltip="Cursor to the next conflict",
+                id="review.next_conflict"),
+        Binding("C", "next_conflict(-1)", "", show=False,
+                tooltip="Cursor to the previous conflict", id="review.prev_conflict"),
+        Binding("W", "take_version", "", show=False,
+                tooltip="Take one annotator's whole version", id="review.version"),
+    ]  # fmt: skip
+
+    def __init__(self, worklist: ReviewWorklist, start: int | None = None) -> None:
+        super().__init__(worklist, start)  # type: ignore[arg-type]
+        self.review = worklist
+        self._sides: dict[tuple[int, int], int] = {}
+
+    def header_note(self) -> str:
+        merged = self.review.auto.merged
+        return f"review · {merged} unanimous merged · {len(self.review)} in conflict"
+
+    def open(self, position: int) -> None:
+        self._sides = {}
+        super().open(position)
+        if self.opened is not None and self.opened.source != "saved":
+            conflicts = self.review.review_document(position).conflicts
+            names = ", ".join(self.review.versions(position))
+            self.say(
+                f"{self.session.document.doc_id}: {len(conflicts)} conflicts between {names} · "
+                "c goes to one, v takes a side, W a whole version"
+            )
+
+    def conflicts(self) -> list[ConflictChoices]:
+        return self.review.review_document(self.position).conflicts
+
+    def conflict_here(self) -> ConflictChoices | None:
+        if not len(self.session.tokens):
+            return None
+        start, end = self.session.tokens.tokens[self.cursor]
+        return next((c for c in self.conflicts() if c.start < end and start < c.end), None)
+
+    def action_next_conflict(self, step: int) -> None:
+        conflicts = self.conflicts()
+        if not conflicts:
+            self.refuse("no conflicts in this document")
+            return
+        here = self.session.tokens.tokens[self.cursor][0]
+        if step > 0:
+            after = [c for c in conflicts if c.start > here]
+            target = after[0] if after else conflicts[0]
+        else:
+            before = [c for c in conflicts if c.end <= here]
+            target = before[-1] if before else conflicts[-1]
+        self.move_cursor(self.session.tokens.token_at(target.start))
+        self.say(" | ".join(description for _, _, description in target.votes))
+
+    def action_take_side(self) -> None:
+        conflict = self.conflict_here()
+        if conflict is None:
+            self.refuse("no conflict under the cursor (c goes to the next one)")
+            return
+        key = (conflict.start, conflict.end)
+        side = (self._sides.get(key, -1) + 1) % len(conflict.votes)
+        _, keep, description = conflict.votes[side]
+        try:
+            self.session.choose(keep, conflict.among)
+        except EditRefused as error:
+            self.refuse(str(error))
+            return
+        self._sides[key] = side
+        self.repaint()
+        self.say(f"side {side + 1}/{len(conflict.votes)} · {description}")
+
+    def action_take_version(self) -> None:
+        names = self.review.versions(self.position)
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            answer = answer.strip()
+            name = (
+                names[int(answer) - 1]
+                if answer.isdigit() and 0 < int(answer) <= len(names)
+                else answer
+            )
+            try:
+                self.review.take_version(self.session, self.position, name)
+            except EditRefused as error:
+                self.refuse(str(error))
+                return
+            self.repaint()
+            self.say(f"took {name}'s whole version")
+
+        listing = "  ".join(f"{n}: {name}" for n, name in enumerate(names, start=1))
+        self.app.push_screen(PromptScreen(f"Take whose version? {listing}"), chosen)
