@@ -28,7 +28,7 @@ from redline.formats.jsonl import write_records
 from redline.metrics.stats import LabelSummary, dataset_stats, summarize_labels
 from redline.schema.labels import resolve_schema
 from redline.schema.records import annotation_json_schema
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, check_name, open_dataset
 from redline.suggest.suggester import (
     Suggester,
     SuggestRun,
@@ -270,6 +270,86 @@ def review(
     worklist = ReviewWorklist(store, reviewer, resolve_schema(schema), chosen)
     out.print(f"merged {worklist.auto.merged} unanimous document(s) into gold")
     RedlineApp(worklist, keymap=keys).run()
+
+
+FORMATS = ("jsonl", "prodigy", "spacy", "conll", "brat")
+IMPORT_FORMATS = ("prodigy", "brat", "jsonl", "text")
+
+
+@app.command("export")
+def export_command(
+    out_path: Annotated[
+        Path, typer.Argument(metavar="OUT", help="File (or folder for spacy/brat).")
+    ],
+    dataset: Annotated[str, typer.Option(help="Dataset to export from.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")],
+    source: Annotated[
+        str, typer.Option(help="'gold' (the reviewed set) or an annotator's name.")
+    ] = "gold",
+    split: Annotated[
+        float | None, typer.Option(help="Fraction of documents for a dev set (e.g. 0.2).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev shuffle.")] = 0,
+    schema: SchemaOption = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Export a dataset's gold (or one annotator's) records for training or other tools."""
+    from redline.formats.export import export_records
+
+    if fmt not in FORMATS:
+        raise RedlineError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if split is not None and not 0 < split < 1:
+        raise RedlineError(f"--split must be between 0 and 1 (exclusive), not {split}")
+    store = open_dataset(dataset, root)
+    if source not in store.annotators():
+        known = ", ".join(store.annotators()) or "none"
+        raise RedlineError(f"dataset {dataset!r} has no {source!r} records (it has: {known})")
+    with store.open(source) as log:
+        for problem in [*log.problems, *log.torn]:
+            err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        records = list(log.iter_newest())
+    if fmt in ("spacy", "conll", "brat"):
+        records = [r for r in records if r.answer == "accept"]
+    paths = export_records(records, fmt, out_path, resolve_schema(schema), split, seed)  # type: ignore[arg-type]
+    out.print(
+        f"exported {len(records)} {source} document(s) of {dataset} as {fmt}: "
+        + ", ".join(display_path(p) for p in paths)
+    )
+
+
+@app.command("import")
+def import_command(
+    in_path: Annotated[Path, typer.Argument(metavar="IN", help="File or folder to import.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(IMPORT_FORMATS)}.")],
+    dataset: Annotated[str, typer.Option(help="Dataset to import into.")],
+    annotator: Annotated[str, typer.Option(help="Whose records they become.")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Import the valid records despite problems.")
+    ] = False,
+    schema: SchemaOption = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Import Prodigy, brat, our JSONL or plain text as records, validated against the schema."""
+    from redline.formats.importing import import_file
+
+    if fmt not in IMPORT_FORMATS:
+        raise RedlineError(f"unknown format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
+    if not in_path.exists():
+        raise RedlineError(f"{display_path(in_path)}: no such file or folder")
+    store = open_dataset(dataset, root)
+    check_name("annotator", annotator)
+    result = import_file(in_path, fmt, annotator, resolve_schema(schema))  # type: ignore[arg-type]
+    for problem in result.problems:
+        err.print(f"[yellow]problem:[/] {problem}", highlight=False)
+    if result.problems and not skip_invalid:
+        raise RedlineError(
+            f"{len(result.problems)} problem(s) in {display_path(in_path)}; nothing was written "
+            "(fix them, or pass --skip-invalid to import the other records)"
+        )
+    with store.open(annotator, write=True) as log:
+        log.append_many(result.records)
+        where = log.location
+    out.print(f"imported {len(result.records)} record(s) into {where}")
 
 
 @app.command()
