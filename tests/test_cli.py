@@ -203,3 +203,37 @@ def test_annotate_and_serve_refuse_bad_arguments(workdir: Path, args: list[str],
     assert result.returncode == 1, stderr
     assert expected in stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "conll", "brat", "spacy"])
+def test_export_each_format_from_the_shipped_gold(workdir: Path, fmt: str):
+    shutil.copytree(REPO / "annotations" / "seeds-demo", workdir / "annotations" / "seeds-demo")
+    out = "out" if fmt in ("brat", "spacy") else f"out.{fmt}"
+    result = redline("export", out, "--dataset", "seeds-demo", "--format", fmt, cwd=workdir)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "exported 5 gold document(s)" in result.stdout.decode()
+    assert (workdir / out).exists()
+
+
+def test_import_reports_problems_and_writes_nothing_unless_told(workdir: Path):
+    folder = workdir / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hun Sen met Tô Lâm.", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tPERSON 0 7\tHun Sen\nT2\tPERSON 12 18\tTô Lâm\n", "utf-8")
+    (folder / "b.txt").write_text("Phnom Penh and Hà Nội.", encoding="utf-8")
+    (folder / "b.ann").write_text("T1\tGPE 0 5;15 17\tPhnom Hà\nE1\tMeet:T1\n", "utf-8")
+    args = ["import", "brat", "--format", "brat", "--dataset", "imp", "--annotator", "zoe"]
+    refused = redline(*args, cwd=workdir)
+    stderr = refused.stderr.decode()
+    assert refused.returncode == 1
+    assert "brat/b.ann:1" in stderr
+    assert "brat/b.ann:2" in stderr
+    assert "nothing was written" in stderr
+    assert not (workdir / "annotations" / "imp" / "zoe.jsonl").exists()
+    done = redline(*args, "--skip-invalid", cwd=workdir)
+    assert done.returncode == 0, done.stderr.decode()
+    lines = (workdir / "annotations" / "imp" / "zoe.jsonl").read_bytes().splitlines()
+    records = [Annotation.model_validate_json(line) for line in lines]
+    assert [r.doc_id for r in records] == ["a", "b"]
+    assert {records[0].span_text(s) for s in records[0].spans} == {"Hun Sen", "Tô Lâm"}
+    assert records[1].spans == []  # its two invalid lines were skipped, the text kept

@@ -1,0 +1,60 @@
+"""CoNLL-style IOB2: one token per line, ``TOKEN<TAB>TAG``, a blank line after each sentence.
+
+Each document starts with the CoNLL-2003 line ``-DOCSTART- -X- -X- O`` and a blank line.
+Tokens are spaCy's (whitespace is not a token); sentences come from spaCy's rule-based
+``sentencizer``. IOB2 cannot nest, so where accepted spans overlap the longest one is tagged
+(as for spaCy's ``doc.ents``); rejected suggestions are never tagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import filter_spans
+
+from redline.formats.export import atomic_writer
+from redline.formats.spacy_docbin import spacy_span
+from redline.schema.records import Annotation
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+
+
+@lru_cache(maxsize=4)
+def _sentencizer(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def conll_lines(record: Annotation, lang: str = "en") -> Iterator[str]:
+    """The lines of one document, without line ends: DOCSTART, a blank, then the sentences,
+    each followed by a blank line."""
+    nlp = _sentencizer(lang)
+    doc = nlp(record.text)
+    tags = ["O"] * len(doc)
+    for span in filter_spans([spacy_span(doc, s, record.doc_id) for s in record.spans]):
+        tags[span.start] = f"B-{span.label_}"
+        for i in range(span.start + 1, span.end):
+            tags[i] = f"I-{span.label_}"
+    yield DOCSTART
+    yield ""
+    for sentence in doc.sents:
+        tokens = [t for t in sentence if not t.is_space]
+        if not tokens:
+            continue
+        for token in tokens:
+            yield f"{token.text}\t{tags[token.i]}"
+        yield ""
+
+
+def export_conll(records: Iterable[Annotation], out: Path, lang: str = "en") -> Path:
+    """Write all records to ``out`` (atomically) and return it."""
+    out = Path(out)
+    with atomic_writer(out) as handle:
+        for record in records:
+            handle.write("".join(f"{line}\n" for line in conll_lines(record, lang)).encode("utf-8"))
+    return out
