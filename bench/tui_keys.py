@@ -63,6 +63,17 @@ def saved_with_spans(doc_id: str, text: str, spans_wanted: int, annotator: str) 
     )
 
 
+def record_frames(app: RedlineApp, frames: list[float]) -> None:
+    """Append the time of every frame the app writes (wraps its ``_display``)."""
+    display = app._display
+
+    def timed_display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        display(screen, renderable)
+        frames.append(time.perf_counter())
+
+    app._display = timed_display  # type: ignore[method-assign]
+
+
 async def measure(folder: Path, doc_id: str, text: str, spans: int, presses: int) -> list[float]:
     corpus = folder / doc_id
     corpus.mkdir()
@@ -76,13 +87,7 @@ async def measure(folder: Path, doc_id: str, text: str, spans: int, presses: int
     samples: list[float] = []
     frames: list[float] = []
     async with app.run_test(size=(160, 50)) as pilot:
-        display = app._display
-
-        def timed_display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
-            display(screen, renderable)
-            frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
+        record_frames(app, frames)
         await pilot.pause()
         session = app.screen.session
         assert len(session.live_spans) == spans, len(session.live_spans)
@@ -109,13 +114,7 @@ async def measure_save_next(folder: Path) -> list[float]:
     samples: list[float] = []
     frames: list[float] = []
     async with app.run_test(size=(160, 50)) as pilot:
-        display = app._display
-
-        def timed_display(screen, renderable) -> None:  # type: ignore[no-untyped-def]
-            display(screen, renderable)
-            frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
+        record_frames(app, frames)
         await pilot.pause()
         for _ in range(len(worklist) - 1):
             before = app.screen.session.document.doc_id

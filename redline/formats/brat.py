@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redline.errors import InputError, Location, display_path
-from redline.formats.export import write_atomic
+from redline.formats.atomic import write_atomic
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
 from redline.tokens import TokenIndex, tokenize

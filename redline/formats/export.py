@@ -8,45 +8,20 @@ shuffle seeded by ``seed``, so the same records and seed always give the same sp
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Literal
 
 import orjson
 
+from redline.formats.atomic import atomic_writer
 from redline.formats.jsonl import write_records
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
 
 ExportFormat = Literal["jsonl", "prodigy", "spacy", "conll", "brat"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("jsonl", "prodigy", "spacy", "conll", "brat")
-
-
-@contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary handle on a temporary file beside ``path``; renamed onto ``path`` (after an
-    fsync) only when the block ends without an exception."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    with atomic_writer(path) as handle:
-        handle.write(data)
-    return path
 
 
 def split_by_document(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import orjson
 
+from redline.formats.atomic import atomic_writer
 from redline.schema.records import Annotation
 
 
@@ -18,16 +17,7 @@ def write_records(path: Path, records: Iterable[Annotation]) -> Iterator[Annotat
     The lines go to a temporary file beside ``path`` that is fsynced and renamed into place
     only once every record is written: readers see the old file or the whole new one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for record in records:
-                handle.write(orjson.dumps(record.model_dump(mode="json")) + b"\n")
-                yield record
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_writer(path) as handle:
+        for record in records:
+            handle.write(orjson.dumps(record.model_dump(mode="json")) + b"\n")
+            yield record

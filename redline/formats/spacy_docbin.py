@@ -23,7 +23,8 @@ from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
 from redline.errors import RedlineError, display_path
-from redline.formats.export import split_by_document, write_atomic
+from redline.formats.atomic import write_atomic
+from redline.formats.export import split_by_document
 from redline.schema.records import Annotation, Span, text_sha1
 
 SPANS_KEY = "sc"
