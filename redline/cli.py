@@ -437,6 +437,206 @@ def stats(
             err.print(f"[yellow]warning:[/] {line}", highlight=False)
 
 
+def _num(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@app.command()
+def agreement(
+    dataset: Annotated[str, typer.Option(help="Dataset to measure.")],
+    annotators: Annotated[
+        str | None, typer.Option(help="Comma-separated annotators (default: every person).")
+    ] = None,
+    labels: Annotated[
+        str | None, typer.Option(help="Comma-separated entity labels to restrict to.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    per_doc: Annotated[
+        bool, typer.Option("--per-doc", help="List documents, lowest agreement first.")
+    ] = False,
+    schema: SchemaOption = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Inter-annotator agreement: span/relation F1, Cohen's and Fleiss' kappa, alpha, alpha_U."""
+    from redline.metrics.report import agreement_json, agreement_report
+
+    store = open_dataset(dataset, root)
+    chosen = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
+    wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+    if wanted:
+        known = resolve_schema(schema).entity_labels
+        unknown = [label for label in wanted if label not in known]
+        if unknown:
+            have = ", ".join(sorted(known))
+            raise RedlineError(f"label(s) {', '.join(unknown)} not in the schema (it has: {have})")
+    report = agreement_report(store, chosen, wanted)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(agreement_json(report), option=orjson.OPT_INDENT_2))
+        sys.stdout.write("\n")
+        return
+    out.print(
+        f"dataset [bold]{dataset}[/] · annotators {', '.join(report.annotators)} · "
+        f"{report.documents} documents done by 2+ ({report.left_out} done by one: left out)"
+    )
+    pairs = Table(title="Pairwise agreement", title_justify="left")
+    for column in (
+        "pair",
+        "span F1 exact",
+        "overlap",
+        "unlabelled",
+        "unl. overlap",
+        "token κ",
+        "relation F1",
+        "spans",
+    ):
+        pairs.add_column(column, justify="left" if column == "pair" else "right")
+    for pair, exact in report.exact.items():
+        pairs.add_row(
+            " × ".join(pair),
+            _num(exact.f1),
+            _num(report.overlap[pair].f1),
+            _num(report.unlabelled[pair].f1),
+            _num(report.unlabelled_overlap[pair].f1),
+            _num(report.token_kappa[pair].value),
+            _num(report.relations[pair].f1),
+            str(exact.units),
+        )
+    out.print(pairs)
+    per_label = Table(title="Per label: exact span F1 per pair, alpha_U", title_justify="left")
+    per_label.add_column("label")
+    for pair in report.exact:
+        per_label.add_column(" × ".join(pair), justify="right")
+    per_label.add_column("α_U", justify="right")
+    for label in report.labels:
+        cells = []
+        for result in report.exact.values():
+            counts = result.per_label.get(label)
+            cells.append("—" if counts is None else f"{_num(counts.f1)} ({counts.units})")
+        alpha_u = report.alpha_u_by_label.get(label)
+        per_label.add_row(label, *cells, _num(alpha_u.value if alpha_u else None))
+    out.print(per_label)
+    overall = Table(title="Over all annotators", title_justify="left")
+    overall.add_column("statistic")
+    overall.add_column("value", justify="right")
+    overall.add_column("units", justify="right")
+    answers = report.answers
+    for name, score in (
+        ("Fleiss' κ (tokens of documents all did)", report.fleiss),
+        ("Krippendorff's α nominal (tokens, missing allowed)", report.alpha),
+        ("Krippendorff's α_U (characters, all labels)", report.alpha_u),
+        ("answer: pairwise % agreement", answers.percent if answers else None),
+        ("answer: Krippendorff's α", answers.alpha if answers else None),
+    ):
+        overall.add_row(
+            name, _num(score.value if score else None), str(score.units if score else 0)
+        )
+    out.print(overall)
+    for pair, matrix in report.confusion.items():
+        _print_confusion(pair, matrix)
+    if per_doc:
+        docs = Table(title="Documents, lowest agreement first", title_justify="left")
+        docs.add_column("doc_id")
+        docs.add_column("mean pairwise exact F1", justify="right")
+        docs.add_column("annotators", justify="right")
+        for doc_id, f1, count in report.per_doc:
+            docs.add_row(doc_id, _num(f1), str(count))
+        out.print(docs)
+
+
+def _print_confusion(pair: tuple[str, str], matrix: dict[tuple[str, str], int]) -> None:
+    """A heat-map: rows are the first annotator's labels, columns the second's."""
+    if not matrix:
+        return
+    rows = sorted({a for a, _ in matrix})
+    columns = sorted({b for _, b in matrix})
+    top = max(matrix.values())
+    table = Table(title=f"Label confusion on overlapping spans: {pair[0]} (rows) × {pair[1]}",
+                  title_justify="left")  # fmt: skip
+    table.add_column("")
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row in rows:
+        cells = []
+        for column in columns:
+            count = matrix.get((row, column), 0)
+            shade = int(40 + 180 * count / top) if count else 0
+            style = f"on rgb({shade // 3},{shade // 2},{shade})" if count else "dim"
+            if row == column and count:
+                style = f"bold on rgb(0,{shade},{shade // 3})"
+            cells.append(f"[{style}] {count} [/]")
+        table.add_row(row, *cells)
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    dataset: Annotated[str, typer.Option(help="Dataset to evaluate in.")],
+    gold: Annotated[str, typer.Option(help="The reference: 'gold' or an annotator.")] = "gold",
+    pred: Annotated[
+        str | None,
+        typer.Option(help="An annotator or model:NAME (default: the dataset's model)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Precision, recall and F1 of an annotator or the model against gold, and edit counts."""
+    from redline.metrics.edits import EDIT_KINDS
+    from redline.metrics.report import evaluation_json, evaluation_report
+
+    report = evaluation_report(open_dataset(dataset, root), gold, pred)
+    if as_json:
+        sys.stdout.buffer.write(orjson.dumps(evaluation_json(report), option=orjson.OPT_INDENT_2))
+        sys.stdout.write("\n")
+        return
+    out.print(f"[bold]{report.pred}[/] against [bold]{report.gold}[/] in {dataset}")
+    table = Table(title="Entities", title_justify="left")
+    for column in (
+        "label",
+        "P exact",
+        "R exact",
+        "F1 exact",
+        "P overlap",
+        "R overlap",
+        "F1 overlap",
+        "gold",
+        "pred",
+    ):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    labels = sorted(set(report.exact.per_label) | set(report.overlap.per_label))
+    for label, exact, overlap in [
+        *((x, report.exact.per_label.get(x), report.overlap.per_label.get(x)) for x in labels),
+        ("all", report.exact.overall, report.overlap.overall),
+    ]:
+        if exact is None or overlap is None:
+            continue
+        table.add_row(
+            label, _num(exact.precision), _num(exact.recall), _num(exact.f1),
+            _num(overlap.precision), _num(overlap.recall), _num(overlap.f1),
+            str(exact.tp + exact.fn), str(exact.tp + exact.fp),
+        )  # fmt: skip
+    out.print(table)
+    relations = Table(title="Relations", title_justify="left")
+    for column in ("label", "P", "R", "F1", "gold", "pred"):
+        relations.add_column(column, justify="left" if column == "label" else "right")
+    rows = [*sorted(report.relations.per_label.items()), ("all", report.relations.overall)]
+    for label, counts in rows:
+        relations.add_row(
+            label, _num(counts.precision), _num(counts.recall), _num(counts.f1),
+            str(counts.tp + counts.fn), str(counts.tp + counts.fp),
+        )  # fmt: skip
+    out.print(relations)
+    edits = Table(
+        title=f"How annotators changed the suggestions ({report.edits.documents} records)",
+        title_justify="left",
+    )
+    edits.add_column("label")
+    for kind in EDIT_KINDS:
+        edits.add_column(kind, justify="right")
+    for label, counts in [*sorted(report.edits.by_label.items()), ("all", report.edits.overall)]:
+        edits.add_row(label, *(str(counts[kind]) for kind in EDIT_KINDS))
+    out.print(edits)
+
+
 @schema_app.command("export")
 def schema_export(
     out_file: Annotated[Path, typer.Option("--out", help="Where to write the JSON Schema.")] = Path(

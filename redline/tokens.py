@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 
 
@@ -19,7 +20,9 @@ def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """(start, end) character offsets of each token, as spaCy's tokenizer for ``lang`` cuts
     them (the stock English pipelines use the same rules, so suggestions line up)."""
     doc = _tokenizer(lang).make_doc(text)
-    return [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+    # Read the offsets as one array: far faster than making a Token object per token.
+    rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if len(doc) else []
+    return [(start, start + length) for start, length, space in rows if not space]
 
 
 class TokenIndex:

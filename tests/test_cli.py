@@ -237,3 +237,62 @@ def test_import_reports_problems_and_writes_nothing_unless_told(workdir: Path):
     assert [r.doc_id for r in records] == ["a", "b"]
     assert {records[0].span_text(s) for s in records[0].spans} == {"Hun Sen", "Tô Lâm"}
     assert records[1].spans == []  # its two invalid lines were skipped, the text kept
+
+
+@pytest.fixture
+def demo(workdir: Path) -> Path:
+    shutil.copytree(REPO / "annotations" / "seeds-demo", workdir / "annotations" / "seeds-demo")
+    return workdir
+
+
+def test_agreement_on_the_demo_tables_and_json(demo: Path):
+    shown = redline("agreement", "--dataset", "seeds-demo", "--per-doc", cwd=demo)
+    assert shown.returncode == 0, shown.stderr.decode()
+    text = shown.stdout.decode()
+    for heading in ("Pairwise agreement", "Per label", "Krippendorff", "Label confusion",
+                    "lowest agreement first"):  # fmt: skip
+        assert heading in text
+    as_json = redline("agreement", "--dataset", "seeds-demo", "--json", cwd=demo)
+    data = orjson.loads(as_json.stdout)
+    assert data["annotators"] == ["ana", "ben"]
+    assert data["documents"] == 5
+    exact = data["span_f1_exact"]["ana|ben"]
+    assert 0.9 < exact["f1"] < 1.0
+    assert exact["units"] == exact["tp"] + exact["fp"] + exact["fn"]
+    assert data["per_document"][0]["doc_id"] == "001_6faee6a37c422e27"
+    assert 0.9 < data["krippendorff_alpha_nominal"]["value"] <= 1.0
+
+
+def test_evaluate_model_and_annotator_against_gold(demo: Path):
+    model = redline("evaluate", "--dataset", "seeds-demo", "--json", cwd=demo)
+    assert model.returncode == 0, model.stderr.decode()
+    data = orjson.loads(model.stdout)
+    assert data["pred"] == "model:en_core_web_sm"
+    assert 0.8 < data["entities_exact"]["f1"] < 1.0
+    assert data["edits"]["overall"]["rejected"] >= 1
+    ana = orjson.loads(
+        redline("evaluate", "--dataset", "seeds-demo", "--pred", "ana", "--json", cwd=demo).stdout
+    )
+    assert ana["entities_exact"]["f1"] > data["entities_exact"]["f1"]
+    table = redline("evaluate", "--dataset", "seeds-demo", cwd=demo).stdout.decode()
+    assert "How annotators changed the suggestions" in table
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["agreement", "--dataset", "seeds-demo", "--annotators", "ana,zed"],
+         "has no annotator 'zed'"),
+        (["agreement", "--dataset", "seeds-demo", "--annotators", "ana"],
+         "agreement needs two or more annotators"),
+        (["agreement", "--dataset", "seeds-demo", "--labels", "PERSON,WHO"],
+         "label(s) WHO not in the schema"),
+        (["evaluate", "--dataset", "seeds-demo", "--pred", "nobody"], "has no annotator 'nobody'"),
+    ],
+)  # fmt: skip
+def test_agreement_and_evaluate_refuse_bad_input(demo: Path, args: list[str], expected: str):
+    result = redline(*args, cwd=demo)
+    stderr = result.stderr.decode()
+    assert result.returncode == 1
+    assert expected in stderr
+    assert "Traceback" not in stderr

@@ -1,0 +1,300 @@
+"""Everything ``redline agreement`` and ``redline evaluate`` print, computed from a dataset.
+
+The statistics live in :mod:`redline.metrics.agreement`; this module chooses the records
+(annotators, labels), runs every statistic once and keeps the results together, so the CLI
+(tables or ``--json``) and any script read the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from redline.errors import RedlineError
+from redline.metrics.agreement import (
+    AnswerAgreement,
+    Counts,
+    PairF1,
+    Score,
+    UnitizingScore,
+    answer_agreement,
+    document_unitizing_alpha,
+    document_unitizing_alpha_by_label,
+    krippendorff_nominal,
+    label_confusion,
+    relation_f1,
+    span_f1,
+    token_cohen_kappa,
+    token_fleiss_kappa,
+)
+from redline.metrics.edits import EditSummary, summarize_edits
+from redline.review import GOLD_ANNOTATOR
+from redline.schema.records import MODEL_ANNOTATOR_PREFIX, Annotation
+from redline.store import DatasetStore
+from redline.tokens import tokenize
+
+Pair = tuple[str, str]
+
+
+@dataclass
+class AgreementReport:
+    annotators: list[str]
+    labels: list[str]
+    documents: int
+    """Documents done by two or more of the annotators (the ones every statistic uses)."""
+    left_out: int
+    """Documents done by only one of them."""
+    exact: dict[Pair, PairF1] = field(default_factory=dict)
+    overlap: dict[Pair, PairF1] = field(default_factory=dict)
+    unlabelled: dict[Pair, PairF1] = field(default_factory=dict)
+    unlabelled_overlap: dict[Pair, PairF1] = field(default_factory=dict)
+    token_kappa: dict[Pair, Score] = field(default_factory=dict)
+    fleiss: Score | None = None
+    alpha: Score | None = None
+    alpha_u: UnitizingScore | None = None
+    alpha_u_by_label: dict[str, UnitizingScore] = field(default_factory=dict)
+    relations: dict[Pair, PairF1] = field(default_factory=dict)
+    answers: AnswerAgreement | None = None
+    confusion: dict[Pair, dict[tuple[str, str], int]] = field(default_factory=dict)
+    per_doc: list[tuple[str, float | None, int]] = field(default_factory=list)
+    """(doc_id, mean pairwise exact span F1, annotators), lowest agreement first."""
+
+
+def people(dataset: DatasetStore) -> list[str]:
+    return [a for a in dataset.annotators(include_models=False) if a != GOLD_ANNOTATOR]
+
+
+def load_versions(
+    dataset: DatasetStore, annotators: Sequence[str], labels: Sequence[str] | None = None
+) -> dict[str, list[Annotation]]:
+    """Each annotator's newest records, restricted to ``labels`` when given."""
+    known = dataset.annotators()
+    missing = [a for a in annotators if a not in known]
+    if missing:
+        raise RedlineError(
+            f"dataset {dataset.name!r} has no annotator {', '.join(map(repr, missing))} "
+            f"(it has: {', '.join(known) or 'none'})"
+        )
+    versions: dict[str, list[Annotation]] = {}
+    for name in annotators:
+        with dataset.open(name) as log:
+            records = list(log.iter_newest())
+        versions[name] = [_only(r, labels) for r in records] if labels else records
+    return versions
+
+
+def _only(record: Annotation, labels: Sequence[str]) -> Annotation:
+    spans = [s for s in record.spans if s.label in labels]
+    kept = {s.id for s in spans}
+    relations = [r for r in record.relations if r.head in kept and r.child in kept]
+    return record.model_copy(update={"spans": spans, "relations": relations})
+
+
+def agreement_report(
+    dataset: DatasetStore,
+    annotators: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> AgreementReport:
+    names = list(annotators) if annotators else people(dataset)
+    if len(names) < 2:
+        found = ", ".join(names) or "none"
+        raise RedlineError(
+            f"agreement needs two or more annotators; dataset {dataset.name!r} has {found}"
+        )
+    versions = load_versions(dataset, names, labels)
+    shown_labels = sorted(
+        set(labels)
+        if labels
+        else {s.label for rs in versions.values() for r in rs for s in r.spans}
+    )
+    documents: dict[str, int] = {}
+    for records in versions.values():
+        for record in records:
+            documents[record.doc_id] = documents.get(record.doc_id, 0) + 1
+    report = AgreementReport(
+        annotators=names,
+        labels=shown_labels,
+        documents=sum(1 for n in documents.values() if n >= 2),
+        left_out=sum(1 for n in documents.values() if n < 2),
+    )
+    tokens = _memo_tokenizer()
+    for a, b in combinations(names, 2):
+        pair = (a, b)
+        report.exact[pair] = span_f1(versions[a], versions[b], "exact")
+        report.overlap[pair] = span_f1(versions[a], versions[b], "overlap")
+        report.unlabelled[pair] = span_f1(versions[a], versions[b], "exact", labelled=False)
+        report.unlabelled_overlap[pair] = span_f1(
+            versions[a], versions[b], "overlap", labelled=False
+        )
+        report.token_kappa[pair] = token_cohen_kappa(versions[a], versions[b], tokens)
+        report.relations[pair] = relation_f1(versions[a], versions[b])
+        report.confusion[pair] = label_confusion(versions[a], versions[b])
+    report.fleiss = token_fleiss_kappa(versions, tokens)
+    report.alpha = krippendorff_nominal(versions, tokens)
+    report.alpha_u = document_unitizing_alpha(versions)
+    report.alpha_u_by_label = document_unitizing_alpha_by_label(versions)
+    report.answers = answer_agreement(versions)
+    report.per_doc = _per_document(versions)
+    return report
+
+
+def _memo_tokenizer() -> Callable[[str], list[tuple[int, int]]]:
+    """Tokenize each text once for every statistic of one report (texts repeat per annotator)."""
+    seen: dict[str, list[tuple[int, int]]] = {}
+
+    def tokens(text: str) -> list[tuple[int, int]]:
+        if text not in seen:
+            seen[text] = tokenize(text)
+        return seen[text]
+
+    return tokens
+
+
+def _per_document(versions: dict[str, list[Annotation]]) -> list[tuple[str, float | None, int]]:
+    by_doc: dict[str, dict[str, Annotation]] = {}
+    for name, records in versions.items():
+        for record in records:
+            by_doc.setdefault(record.doc_id, {})[name] = record
+    rows = []
+    for doc_id, records in by_doc.items():
+        if len(records) < 2:
+            continue
+        scores = [
+            span_f1([records[a]], [records[b]], "exact").f1
+            for a, b in combinations(sorted(records), 2)
+        ]
+        known = [s for s in scores if s is not None]
+        rows.append((doc_id, sum(known) / len(known) if known else None, len(records)))
+    rows.sort(key=lambda row: (1.0 if row[1] is None else row[1], row[0]))
+    return rows
+
+
+@dataclass
+class EvaluationReport:
+    gold: str
+    pred: str
+    exact: PairF1
+    overlap: PairF1
+    relations: PairF1
+    edits: EditSummary
+
+
+def default_prediction(dataset: DatasetStore) -> str:
+    models = [a for a in dataset.annotators() if a.startswith(MODEL_ANNOTATOR_PREFIX)]
+    if not models:
+        raise RedlineError(
+            f"dataset {dataset.name!r} has no model suggestions; pass --pred ANNOTATOR "
+            "or run `redline suggest` with --dataset first"
+        )
+    return models[0]
+
+
+def evaluation_report(
+    dataset: DatasetStore, gold: str = GOLD_ANNOTATOR, pred: str | None = None
+) -> EvaluationReport:
+    """Precision, recall and F1 of ``pred`` (an annotator or ``model:NAME``) against ``gold``,
+    and how the people changed the suggestions."""
+    pred = pred or default_prediction(dataset)
+    versions = load_versions(dataset, [gold, pred])
+    everyone = load_versions(dataset, people(dataset))
+    return EvaluationReport(
+        gold=gold,
+        pred=pred,
+        exact=span_f1(versions[gold], versions[pred], "exact"),
+        overlap=span_f1(versions[gold], versions[pred], "overlap"),
+        relations=relation_f1(versions[gold], versions[pred]),
+        edits=summarize_edits(r for records in everyone.values() for r in records),
+    )
+
+
+def _counts(counts: Counts) -> dict[str, float | int | None]:
+    return {
+        "precision": counts.precision,
+        "recall": counts.recall,
+        "f1": counts.f1,
+        "tp": counts.tp,
+        "fp": counts.fp,
+        "fn": counts.fn,
+        "units": counts.units,
+    }
+
+
+def _pair_f1(result: PairF1) -> dict[str, object]:
+    return {
+        **_counts(result.overall),
+        "documents": result.documents,
+        "documents_left_out": result.documents_left_out,
+        "per_label": {label: _counts(c) for label, c in sorted(result.per_label.items())},
+    }
+
+
+def _score(score: Score | None) -> dict[str, object] | None:
+    if score is None:
+        return None
+    data: dict[str, object] = {
+        "value": score.value,
+        "units": score.units,
+        "documents": score.documents,
+        "documents_left_out": score.documents_left_out,
+    }
+    if isinstance(score, UnitizingScore):
+        data.update(characters=score.characters, observed=score.observed, expected=score.expected)
+    return data
+
+
+def _pairs(values: dict[Pair, object], convert) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {f"{a}|{b}": convert(v) for (a, b), v in values.items()}
+
+
+def agreement_json(report: AgreementReport) -> dict[str, object]:
+    """The report as plain JSON-able data (pairs keyed "a|b")."""
+    answers = report.answers
+    return {
+        "annotators": report.annotators,
+        "labels": report.labels,
+        "documents": report.documents,
+        "documents_left_out": report.left_out,
+        "span_f1_exact": _pairs(report.exact, _pair_f1),
+        "span_f1_overlap": _pairs(report.overlap, _pair_f1),
+        "span_f1_unlabelled_exact": _pairs(report.unlabelled, _pair_f1),
+        "span_f1_unlabelled_overlap": _pairs(report.unlabelled_overlap, _pair_f1),
+        "token_cohen_kappa": _pairs(report.token_kappa, _score),
+        "token_fleiss_kappa": _score(report.fleiss),
+        "krippendorff_alpha_nominal": _score(report.alpha),
+        "krippendorff_alpha_unitizing": _score(report.alpha_u),
+        "krippendorff_alpha_unitizing_by_label": {
+            label: _score(s) for label, s in report.alpha_u_by_label.items()
+        },
+        "relation_f1": _pairs(report.relations, _pair_f1),
+        "answers": None
+        if answers is None
+        else {
+            "percent": _score(answers.percent),
+            "cohen_kappa": _pairs(dict(answers.cohen), _score),
+            "fleiss_kappa": _score(answers.fleiss),
+            "krippendorff_alpha": _score(answers.alpha),
+        },
+        "label_confusion": _pairs(
+            report.confusion, lambda m: {f"{x}|{y}": n for (x, y), n in sorted(m.items())}
+        ),
+        "per_document": [
+            {"doc_id": d, "mean_pairwise_exact_f1": f1, "annotators": n}
+            for d, f1, n in report.per_doc
+        ],
+    }
+
+
+def evaluation_json(report: EvaluationReport) -> dict[str, object]:
+    return {
+        "gold": report.gold,
+        "pred": report.pred,
+        "entities_exact": _pair_f1(report.exact),
+        "entities_overlap": _pair_f1(report.overlap),
+        "relations": _pair_f1(report.relations),
+        "edits": {
+            "documents": report.edits.documents,
+            "overall": dict(report.edits.overall),
+            "by_label": {k: dict(v) for k, v in sorted(report.edits.by_label.items())},
+        },
+    }
