@@ -152,20 +152,22 @@ def _memo_tokenizer() -> Callable[[str], list[tuple[int, int]]]:
 
 
 def _per_document(versions: dict[str, list[Annotation]]) -> list[tuple[str, float | None, int]]:
-    by_doc: dict[str, dict[str, Annotation]] = {}
+    """Mean pairwise exact span F1 per document (2|A∩B| / (|A|+|B|) over (start, end, label))."""
+    by_doc: dict[str, dict[str, set[tuple[int, int, str]]]] = {}
     for name, records in versions.items():
         for record in records:
-            by_doc.setdefault(record.doc_id, {})[name] = record
+            keys = {(s.start, s.end, s.label) for s in record.spans}
+            by_doc.setdefault(record.doc_id, {})[name] = keys
     rows = []
-    for doc_id, records in by_doc.items():
-        if len(records) < 2:
+    for doc_id, spans in by_doc.items():
+        if len(spans) < 2:
             continue
-        scores = [
-            span_f1([records[a]], [records[b]], "exact").f1
-            for a, b in combinations(sorted(records), 2)
-        ]
-        known = [s for s in scores if s is not None]
-        rows.append((doc_id, sum(known) / len(known) if known else None, len(records)))
+        scores = []
+        for a, b in combinations(sorted(spans), 2):
+            total = len(spans[a]) + len(spans[b])
+            if total:
+                scores.append(2 * len(spans[a] & spans[b]) / total)
+        rows.append((doc_id, sum(scores) / len(scores) if scores else None, len(spans)))
     rows.sort(key=lambda row: (1.0 if row[1] is None else row[1], row[0]))
     return rows
 
