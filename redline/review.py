@@ -14,7 +14,7 @@ name goes in ``meta["reviewer"]``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from redline.errors import RedlineError
@@ -166,7 +166,7 @@ def merge_versions(versions: dict[str, Annotation]) -> DocumentMerge:
         raise RedlineError(
             f"cannot merge versions of different documents: {', '.join(sorted(doc_ids))}"
         )
-    _check_same_text(first.doc_id, versions)
+    check_same_text(first.doc_id, versions)
 
     not_accepted = {a: r.answer for a, r in sorted(versions.items()) if r.answer != "accept"}
     accepting = tuple(a for a in sorted(versions) if a not in not_accepted)
@@ -216,7 +216,8 @@ def merge_versions(versions: dict[str, Annotation]) -> DocumentMerge:
     )
 
 
-def _check_same_text(doc_id: str, versions: dict[str, Annotation]) -> None:
+def check_same_text(doc_id: str, versions: Mapping[str, Annotation]) -> None:
+    """Versions made on different texts cannot be compared: their offsets mean other things."""
     by_text: dict[str, list[str]] = {}
     for annotator, record in sorted(versions.items()):
         by_text.setdefault(record.text_sha1, []).append(annotator)

@@ -35,7 +35,7 @@ import krippendorff
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.review import RelationKey, SpanKey
+from redline.review import RelationKey, SpanKey, check_same_text
 from redline.schema.records import Annotation, Span
 from redline.tokens import tokenize
 
@@ -164,16 +164,6 @@ def _by_doc(records: Iterable[Annotation]) -> dict[str, Annotation]:
     return {record.doc_id: record for record in records}
 
 
-def _check_same_text(doc_id: str, records: Mapping[str, Annotation]) -> None:
-    texts = {r.text_sha1: name for name, r in records.items()}
-    if len(texts) > 1:
-        names = sorted(texts.values())
-        raise RedlineError(
-            f"document {doc_id!r}: annotators {', '.join(names)} have different texts; "
-            "offsets can only be compared on the same text"
-        )
-
-
 def _pair_docs(
     a: Iterable[Annotation], b: Iterable[Annotation]
 ) -> tuple[list[tuple[Annotation, Annotation]], int]:
@@ -182,7 +172,7 @@ def _pair_docs(
     shared = sorted(by_a.keys() & by_b.keys())
     pairs = []
     for doc_id in shared:
-        _check_same_text(doc_id, {"a": by_a[doc_id], "b": by_b[doc_id]})
+        check_same_text(doc_id, {"a": by_a[doc_id], "b": by_b[doc_id]})
         pairs.append((by_a[doc_id], by_b[doc_id]))
     return pairs, len(by_a.keys() ^ by_b.keys())
 
@@ -199,7 +189,7 @@ def _group(versions: Versions) -> dict[str, dict[str, Annotation]]:
         for doc_id, record in _by_doc(versions[name]).items():
             docs[doc_id][name] = record
     for doc_id, records in docs.items():
-        _check_same_text(doc_id, records)
+        check_same_text(doc_id, records)
     return dict(sorted(docs.items()))
 
 
