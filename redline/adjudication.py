@@ -9,7 +9,6 @@ annotator's :class:`redline.worklist.Worklist`.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 from redline.editing import EditRefused, EditSession
@@ -23,7 +22,7 @@ from redline.review import (
     merge_dataset,
     merge_versions,
 )
-from redline.schema.labels import LabelSchema
+from redline.schema.labels import LabelSchema, overlapping_neighbours
 from redline.schema.records import Annotation, Answer, Relation, Span
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.tokens import tokenize
@@ -238,14 +237,13 @@ class ReviewWorklist:
     def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
         """Append the gold version (fsync); refused while competing spans still overlap."""
         live = session.live_spans
-        if not self.schema.allow_overlap:
-            ordered = sorted(live, key=lambda s: (s.start, s.end))
-            for left, right in itertools.pairwise(ordered):
-                if right.start < left.end:
-                    raise EditRefused(
-                        f"“{session.text_of(left)}” and “{session.text_of(right)}” still "
-                        "overlap: take a side (v) or reject one (x) before saving"
-                    )
+        clashes = [] if self.schema.allow_overlap else overlapping_neighbours(live)
+        if clashes:
+            left, right = clashes[0]
+            raise EditRefused(
+                f"“{session.text_of(left)}” and “{session.text_of(right)}” still "
+                "overlap: take a side (v) or reject one (x) before saving"
+            )
         position = self.position_of(session.document.doc_id)
         merge = self.review_document(position).merge
         keys = {s.id: SpanKey(s.start, s.end, s.label) for s in live}

@@ -11,8 +11,9 @@ import hashlib
 import itertools
 import re
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -212,15 +213,27 @@ class LabelSchema(_SchemaPart):
                 if refusal:
                     problems.append(f"{where}: relation {relation.id}: {refusal}")
         if not self.allow_overlap:
-            ordered = sorted(record.spans, key=lambda s: (s.start, s.end))
-            for left, right in itertools.pairwise(ordered):
-                if right.start < left.end:
-                    problems.append(
-                        f"spans: {left.id} [{left.start}, {left.end}) and {right.id} "
-                        f"[{right.start}, {right.end}) overlap, and schema {self.name!r} "
-                        "does not allow overlapping spans"
-                    )
+            for left, right in overlapping_neighbours(record.spans):
+                problems.append(
+                    f"spans: {left.id} [{left.start}, {left.end}) and {right.id} "
+                    f"[{right.start}, {right.end}) overlap, and schema {self.name!r} "
+                    "does not allow overlapping spans"
+                )
         return problems
+
+
+class _Extent(Protocol):
+    start: int
+    end: int
+
+
+Extent = TypeVar("Extent", bound=_Extent)
+
+
+def overlapping_neighbours(spans: Iterable[Extent]) -> list[tuple[Extent, Extent]]:
+    """Pairs of spans, neighbours in text order, that share characters."""
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    return [(left, right) for left, right in itertools.pairwise(ordered) if right.start < left.end]
 
 
 def _unique(section: str, field: str, values: list[str]) -> None:
