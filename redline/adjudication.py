@@ -26,7 +26,7 @@ from redline.schema.labels import LabelSchema, overlapping_neighbours
 from redline.schema.records import Annotation, Answer, Relation, Span
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.tokens import tokenize
-from redline.worklist import Opened
+from redline.worklist import DocumentQueue, Opened
 
 GOLD = "gold"
 
@@ -58,11 +58,8 @@ class _Positions:
     def position(self, doc_id: str) -> int | None:
         return self._positions.get(doc_id)
 
-    def __len__(self) -> int:
-        return len(self.doc_ids)
 
-
-class ReviewWorklist:
+class ReviewWorklist(DocumentQueue):
     """The documents in conflict, for one reviewer; holds the lock on ``gold.jsonl``."""
 
     suggester = None
@@ -88,27 +85,13 @@ class ReviewWorklist:
             )
         self.index = _Positions(doc_ids)
         self.log: AnnotatorLog = dataset.open(GOLD, write=True)
+        # Opened once: opening a log reads its whole file, too slow for each document shown.
+        names = annotators or dataset.annotators(include_models=False)
+        self._versions = {name: dataset.open(name) for name in names if name != GOLD}
         self._documents: dict[int, ReviewDocument] = {}
 
-    def __len__(self) -> int:
-        return len(self.index)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
-
-    def resume_position(self) -> int:
-        doc_id = self.log.resume_point(self.index.doc_ids)
-        return len(self) - 1 if doc_id is None else self.position_of(doc_id)
-
-    def position_of(self, doc_id: str) -> int:
-        position = self.index.position(doc_id)
-        if position is None:
-            raise RedlineError(f"{doc_id!r} is not among the documents to review")
-        return position
-
-    def is_saved(self, position: int) -> bool:
-        return self.index.doc_ids[position] in self.log
+    def not_here(self, doc_id: str) -> str:
+        return f"{doc_id!r} is not among the documents to review"
 
     def cached_suggestions(self, position: int) -> None:
         return None
@@ -124,12 +107,8 @@ class ReviewWorklist:
     def _build(self, position: int) -> ReviewDocument:
         doc_id = self.index.doc_ids[position]
         versions: dict[str, Annotation] = {}
-        names = self.annotators or self.dataset.annotators(include_models=False)
-        for name in names:
-            if name == GOLD:
-                continue
-            with self.dataset.open(name) as log:
-                record = log.newest(doc_id)
+        for name, log in self._versions.items():
+            record = log.newest(doc_id)
             if record is not None:
                 versions[name] = record
         merge = merge_versions(versions)
@@ -256,9 +235,11 @@ class ReviewWorklist:
             merge, self.reviewer, list(keys.values()), relations, note=session.note, seconds=seconds
         )
         record = record.model_copy(update={"answer": answer, "flagged": session.flagged})
-        self.log.append(record)
+        self.append(record)
         session.mark_saved(record)
         return record
 
     def close(self) -> None:
         self.log.close()
+        for log in self._versions.values():
+            log.close()

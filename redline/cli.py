@@ -378,7 +378,7 @@ def serve(
     command += ["--annotator", annotator, "--root", str(root)]
     if schema is not None:
         command += ["--schema", str(schema)]
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOCAL_HOSTS:
         err.print(
             f"[yellow]warning:[/] serving on {host}: anyone who can reach it can annotate "
             "as you; textual-serve has no authentication"
@@ -386,8 +386,11 @@ def serve(
     Server(shlex.join(command), host=host, port=port, title="redline").serve()
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def check_serve_host(host: str, public: bool) -> None:
-    if host not in ("127.0.0.1", "localhost", "::1") and not public:
+    if host not in LOCAL_HOSTS and not public:
         raise RedlineError(
             f"refusing to serve on {host}: textual-serve has no authentication; "
             "pass --public if you really mean it"

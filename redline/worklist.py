@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Protocol
 
 from redline.corpus import Corpus, CorpusIndex
 from redline.editing import EditSession
@@ -30,7 +31,57 @@ class Opened:
     text_changed: bool = False
 
 
-class Worklist:
+class DocumentIndex(Protocol):
+    doc_ids: list[str]
+
+    def position(self, doc_id: str) -> int | None: ...
+
+
+class DocumentQueue:
+    """Where one person stands in an ordered list of documents whose versions go to ``log``:
+    what the annotate and review screens share."""
+
+    index: DocumentIndex
+    log: AnnotatorLog
+    _done: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.index.doc_ids)
+
+    @property
+    def done(self) -> int:
+        """Documents with a saved version (counted once, then kept up to date by saves: the
+        header reads it on every key press)."""
+        if self._done is None:
+            self._done = sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
+        return self._done
+
+    def is_saved(self, position: int) -> bool:
+        return self.index.doc_ids[position] in self.log
+
+    def resume_position(self) -> int:
+        """The first document without a saved record; the last one when all are done."""
+        doc_id = self.log.resume_point(self.index.doc_ids)
+        return len(self) - 1 if doc_id is None else self.position_of(doc_id)
+
+    def position_of(self, doc_id: str) -> int:
+        position = self.index.position(doc_id)
+        if position is None:
+            raise RedlineError(self.not_here(doc_id))
+        return position
+
+    def not_here(self, doc_id: str) -> str:
+        return f"no document {doc_id!r} here"
+
+    def append(self, record: Annotation) -> None:
+        """Save durably and keep the done count right."""
+        new = record.doc_id not in self.log
+        self.log.append(record)
+        if new and self._done is not None and self.index.position(record.doc_id) is not None:
+            self._done += 1
+
+
+class Worklist(DocumentQueue):
     """Documents of a corpus for one annotator of one dataset (holds the annotator's lock)."""
 
     def __init__(
@@ -57,33 +108,11 @@ class Worklist:
         self._cache_lock = threading.Lock()
         self._suggested: dict[int, Annotation | None] = {}
 
-    def __len__(self) -> int:
-        return len(self.index)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
-
-    def resume_position(self) -> int:
-        """The first document without a saved record; the last one when all are done."""
-        doc_id = self.log.resume_point(self.index.doc_ids)
-        if doc_id is None:
-            return len(self.index) - 1
-        position = self.index.position(doc_id)
-        assert position is not None
-        return position
-
-    def position_of(self, doc_id: str) -> int:
-        position = self.index.position(doc_id)
-        if position is None:
-            raise RedlineError(f"no document {doc_id!r} in {self.corpus.source}")
-        return position
+    def not_here(self, doc_id: str) -> str:
+        return f"no document {doc_id!r} in {self.corpus.source}"
 
     def document(self, position: int) -> Document:
         return self.index.document(position)
-
-    def is_saved(self, position: int) -> bool:
-        return self.index.doc_ids[position] in self.log
 
     def cached_suggestions(self, position: int) -> Annotation | None:
         """Suggestions already at hand (memory or the on-disk cache); never runs the model."""
@@ -133,7 +162,7 @@ class Worklist:
     def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
         """Append the annotator's version durably (fsync) and mark the session clean."""
         record = session.to_record(answer, seconds)
-        self.log.append(record)
+        self.append(record)
         session.mark_saved(record)
         return record
 
