@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,10 @@ DEFAULT_ROOT = Path("annotations")
 RECORD_SUFFIX = ".jsonl"
 TORN_SUFFIX = ".torn"
 LOCK_SUFFIX = ".lock"
+INDEX_SUFFIX = ".index"
+_INDEX_FORMAT = 1
+_INDEX_MIN_LINES = 1000  # smaller files index faster than their cache would load
+_INDEX_TAIL_BYTES = 1 << 16
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
 
 
@@ -170,6 +176,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self._by_text: dict[str, list[int]] = {}
         self._size = 0
         self._line_total = 0
+        self._cached_lines = 0
         if write:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._lock()
@@ -231,10 +238,10 @@ class JsonlAnnotatorLog(AnnotatorLog):
     def _index(self) -> None:
         if self._fd is None:
             return
-        offset = 0
-        number = 0
+        offset, number = self._load_index_cache()
+        cached = number
         with open(self._fd, "rb", closefd=False) as handle:
-            handle.seek(0)
+            handle.seek(offset)
             for raw in handle:
                 number += 1
                 if not raw.endswith(b"\n"):
@@ -248,6 +255,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
                                 "not read",
                             )
                         )
+                        number -= 1
                         break
                     self._add_line(raw, offset, number)
                     offset += len(raw)
@@ -257,6 +265,86 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 offset += len(raw)
         self._size = offset
         self._line_total = number
+        if number - cached >= _INDEX_MIN_LINES:
+            self._save_index_cache()
+
+    # -- the index cache -----------------------------------------------------------------
+    # Validating every record of a big file on each open costs seconds (100,000 records:
+    # ~12 s), so the index of the validated part is kept beside the file, in
+    # <file>.index. It is trusted only while the file still starts with the bytes it was made
+    # from (same size or longer, same last 64 KiB of that part); the lines after it are
+    # validated as usual. A cache that does not fit is ignored, never an error.
+
+    @property
+    def _index_path(self) -> Path:
+        return self.path.with_name(self.path.name + INDEX_SUFFIX)
+
+    def _load_index_cache(self) -> tuple[int, int]:
+        """(offset, line number) where validation must go on: after the cached part."""
+        assert self._fd is not None
+        try:
+            cache = orjson.loads(self._index_path.read_bytes())
+            size = cache["size"]
+            if (
+                cache["format"] != _INDEX_FORMAT
+                or cache["annotator"] != self.annotator
+                or size > os.fstat(self._fd).st_size
+                or cache["tail_sha1"] != _tail_digest(self._fd, size)
+            ):
+                return 0, 0
+            doc_ids, text_sha1s = cache["doc_ids"], cache["text_sha1s"]
+            lines = list(
+                map(
+                    _Line, cache["offsets"], cache["lengths"], cache["numbers"], doc_ids, text_sha1s
+                )
+            )
+            if not len(lines) == len(doc_ids) == len(text_sha1s):
+                return 0, 0
+            problems = [
+                InputError(Location(self._shown, line), message)
+                for line, message in cache["problems"]
+            ]
+            line_total = cache["line_total"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0, 0
+        self._lines = lines
+        by_doc, by_text = self._by_doc, self._by_text
+        for position, (doc_id, sha1) in enumerate(zip(doc_ids, text_sha1s, strict=True)):
+            by_doc.setdefault(doc_id, []).append(position)
+            by_text.setdefault(sha1, []).append(position)
+        self.problems.extend(problems)
+        self._cached_lines = line_total
+        return size, line_total
+
+    def _save_index_cache(self) -> None:
+        """Best effort (a read-only folder just goes without): written whole, then renamed."""
+        if self._fd is None or len(self._lines) < _INDEX_MIN_LINES:
+            return
+        lines = self._lines
+        cache = {
+            "format": _INDEX_FORMAT,
+            "annotator": self.annotator,
+            "size": self._size,
+            "line_total": self._line_total,
+            "tail_sha1": _tail_digest(self._fd, self._size),
+            "offsets": [line.offset for line in lines],
+            "lengths": [line.length for line in lines],
+            "numbers": [line.number for line in lines],
+            "doc_ids": [line.doc_id for line in lines],
+            "text_sha1s": [line.text_sha1 for line in lines],
+            "problems": [[p.location.line, p.message] for p in self.problems],
+        }
+        target = self._index_path
+        try:
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(orjson.dumps(cache))
+            os.replace(name, target)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(name)
+            return
+        self._cached_lines = self._line_total
 
     def _add_line(self, raw: bytes, offset: int, number: int) -> Annotation | None:
         try:
@@ -337,7 +425,18 @@ class JsonlAnnotatorLog(AnnotatorLog):
         assert self._fd is not None
         line = self._lines[position]
         raw = os.pread(self._fd, line.length, line.offset)
-        return Annotation.model_validate_json(raw)
+        try:
+            record = Annotation.model_validate_json(raw)
+        except ValidationError:
+            record = None
+        if record is None or record.doc_id != line.doc_id:
+            # Someone rewrote the file under us (appends never do this): start over.
+            self._index_path.unlink(missing_ok=True)
+            raise RedlineError(
+                f"{self._shown}:{line.number}: the file was changed by another program while "
+                "redline had it open; run the command again"
+            )
+        return record
 
     def newest(self, doc_id: str) -> Annotation | None:
         positions = self._by_doc.get(doc_id)
@@ -369,6 +468,8 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     def close(self) -> None:
         if self._fd is not None:
+            if self.writable and self._line_total > self._cached_lines:
+                self._save_index_cache()
             os.close(self._fd)
             self._fd = None
         if self._lock_fd is not None:
@@ -416,6 +517,11 @@ def _is_record(raw: bytes) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _tail_digest(fd: int, size: int) -> str:
+    start = max(0, size - _INDEX_TAIL_BYTES)
+    return hashlib.sha1(os.pread(fd, size - start, start)).hexdigest()
 
 
 def _write_all(fd: int, data: bytes) -> None:
