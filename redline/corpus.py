@@ -7,9 +7,12 @@ document. A bad file or line never stops the run: it becomes one problem naming 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import sys
 import tempfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +26,18 @@ from redline.schema.records import Document, text_sha1
 STDIN = "-"
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _ID_KEYS = ("doc_id", "id")
+_INDEX_CACHE_FORMAT = 1
+_INDEX_CACHE_MIN = 1000  # smaller corpora index faster than a cache would load
+
+
+def index_cache_folder() -> Path:
+    """Where indexes of big corpora are kept: $REDLINE_CACHE_DIR, else the user's cache
+    folder ($XDG_CACHE_HOME or ~/.cache) /redline/corpus-index."""
+    explicit = os.environ.get("REDLINE_CACHE_DIR")
+    if explicit:
+        return Path(explicit) / "corpus-index"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "redline" / "corpus-index"
 
 
 class Corpus:
@@ -61,19 +76,24 @@ class Corpus:
         return CorpusIndex(self)
 
     def _documents(self) -> Iterator[tuple[Document, _Locator]]:
+        for item, locator in self._checked(ids_only=False):
+            assert isinstance(item, Document)
+            yield item, locator
+
+    def _checked(self, *, ids_only: bool) -> Iterator[tuple[Document | str, _Locator]]:
+        """Every good document (or just its id) once, in order; the rest become problems."""
         self.problems = []
         seen: set[str] = set()
-        for item in self._read():
+        for item in self._read(ids_only=ids_only):
             if isinstance(item, InputError):
                 self.problems.append(item)
                 continue
             document, location, locator = item
-            if document.doc_id in seen:
-                self.problems.append(
-                    InputError(location, f"duplicate doc_id {document.doc_id!r}; skipped")
-                )
+            doc_id = document if isinstance(document, str) else document.doc_id
+            if doc_id in seen:
+                self.problems.append(InputError(location, f"duplicate doc_id {doc_id!r}; skipped"))
                 continue
-            seen.add(document.doc_id)
+            seen.add(doc_id)
             yield document, locator
 
     def _read_one(self, locator: _Locator) -> Document:
@@ -85,12 +105,7 @@ class Corpus:
             with path.open("rb") as handle:
                 handle.seek(locator.offset)
                 raw = handle.readline()
-            decoded = _decode(raw, shown, locator.line)
-            item = (
-                decoded
-                if isinstance(decoded, InputError)
-                else _document_from_line(decoded, Location(shown, locator.line))
-            )
+            item = _document_from_line(raw, Location(shown, locator.line))
         if isinstance(item, InputError):
             raise RedlineError(f"{item} (the file changed since it was opened)")
         return item[0]
@@ -117,7 +132,9 @@ class Corpus:
             self._spooled = Path(copy.name)
         return self._spooled
 
-    def _read(self) -> Iterator[tuple[Document, Location, _Locator] | InputError]:
+    def _read(
+        self, *, ids_only: bool = False
+    ) -> Iterator[tuple[Document | str, Location, _Locator] | InputError]:
         path = self._path()
         shown = "<stdin>" if self.source == STDIN else display_path(path)
         if path.is_dir():
@@ -125,7 +142,7 @@ class Corpus:
                 item = _read_text_file(file, display_path(file))
                 yield item if isinstance(item, InputError) else (*item, _Locator(file))
         elif self._is_jsonl(path):
-            yield from _read_jsonl(path, shown)
+            yield from _read_jsonl(path, shown, ids_only=ids_only)
         else:
             item = _read_text_file(path, shown, by_hash=self.source == STDIN)
             yield item if isinstance(item, InputError) else (*item, _Locator(path))
@@ -150,18 +167,92 @@ class _Locator:
 
 
 class CorpusIndex:
-    """The ids of a corpus in order and where each document is: random access in O(1) memory
-    per document (no texts are kept)."""
+    """The ids of a corpus in order and where each document is: random access without
+    keeping any text, in a few dozen bytes per document (100,000 documents: ~15 MB).
+
+    Indexing a big JSONL corpus reads every line (100,000 articles: ~1 s), so the index of a
+    JSONL file is cached (see :func:`index_cache_folder`) and reused while the file keeps
+    its size, modification time and inode."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.doc_ids: list[str] = []
-        self._locators: list[_Locator] = []
         self._positions: dict[str, int] = {}
-        for document, locator in corpus._documents():
-            self._positions[document.doc_id] = len(self.doc_ids)
-            self.doc_ids.append(document.doc_id)
-            self._locators.append(locator)
+        self._files: list[Path] = []  # a file per document (folders, single files)
+        self._jsonl: Path | None = None  # or one JSONL file, with each line's place in it
+        self._offsets = array("q")
+        self._lines = array("q")
+        cacheable = corpus.source != STDIN and corpus._is_jsonl(Path(corpus.source))
+        if cacheable and self._load_cache():
+            return
+        for document, locator in corpus._checked(ids_only=True):
+            doc_id = document if isinstance(document, str) else document.doc_id
+            self._positions[doc_id] = len(self.doc_ids)
+            self.doc_ids.append(doc_id)
+            if locator.line is None:
+                self._files.append(locator.path)
+            else:
+                self._jsonl = locator.path
+                self._offsets.append(locator.offset)
+                self._lines.append(locator.line)
+        if cacheable and len(self.doc_ids) >= _INDEX_CACHE_MIN:
+            self._save_cache()
+
+    def _cache_key(self) -> tuple[Path, dict[str, object]]:
+        path = Path(self.corpus.source).resolve()
+        status = path.stat()
+        name = hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()
+        stamp = {
+            "format": _INDEX_CACHE_FORMAT,
+            "path": str(path),
+            "size": status.st_size,
+            "mtime_ns": status.st_mtime_ns,
+            "inode": status.st_ino,
+        }
+        return index_cache_folder() / f"{name}.index", stamp
+
+    def _load_cache(self) -> bool:
+        try:
+            cache_file, stamp = self._cache_key()
+            cache = orjson.loads(cache_file.read_bytes())
+            if any(cache.get(key) != value for key, value in stamp.items()):
+                return False
+            doc_ids, offsets, lines = cache["doc_ids"], cache["offsets"], cache["lines"]
+            if not len(doc_ids) == len(offsets) == len(lines):
+                return False
+            shown = display_path(Path(self.corpus.source))
+            problems = [InputError(Location(shown, n), message) for n, message in cache["problems"]]
+            self._offsets = array("q", offsets)
+            self._lines = array("q", lines)
+        except (OSError, ValueError, KeyError, TypeError, OverflowError):
+            return False
+        self.doc_ids = [str(doc_id) for doc_id in doc_ids]
+        self._positions = {doc_id: n for n, doc_id in enumerate(self.doc_ids)}
+        self._jsonl = Path(self.corpus.source)
+        self.corpus.problems = problems
+        return True
+
+    def _save_cache(self) -> None:
+        """Best effort: no cache folder (read-only home) only means indexing next time too."""
+        try:
+            cache_file, stamp = self._cache_key()
+            cache: dict[str, object] = {
+                **stamp,
+                "doc_ids": self.doc_ids,
+                "offsets": self._offsets.tolist(),
+                "lines": self._lines.tolist(),
+                "problems": [[p.location.line, p.message] for p in self.corpus.problems],
+            }
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{cache_file.name}.", dir=cache_file.parent)
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(orjson.dumps(cache))
+            os.replace(name, cache_file)
+        except OSError:
+            Path(name).unlink(missing_ok=True)
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -170,7 +261,10 @@ class CorpusIndex:
         return self._positions.get(doc_id)
 
     def document(self, position: int) -> Document:
-        return self.corpus._read_one(self._locators[position])
+        if self._jsonl is None:
+            return self.corpus._read_one(_Locator(self._files[position]))
+        locator = _Locator(self._jsonl, self._offsets[position], self._lines[position])
+        return self.corpus._read_one(locator)
 
 
 def _text_files(folder: Path) -> Iterator[Path]:
@@ -217,8 +311,10 @@ def _read_text_file(
 
 
 def _read_jsonl(
-    path: Path, shown: str
-) -> Iterator[tuple[Document, Location, _Locator] | InputError]:
+    path: Path, shown: str, *, ids_only: bool = False
+) -> Iterator[tuple[Document, Location, _Locator] | tuple[str, Location, _Locator] | InputError]:
+    """Each line's document, or with ``ids_only`` just its id (checked alike, but without
+    building the document: what indexing a big corpus needs)."""
     offset = 0
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -226,19 +322,45 @@ def _read_jsonl(
             if not raw.strip():
                 continue
             location = Location(shown, number)
-            decoded = _decode(raw, shown, number)
-            if isinstance(decoded, InputError):
-                yield decoded
+            item = _fields_from_line(raw, shown, location)
+            if isinstance(item, InputError):
+                yield item
                 continue
-            item = _document_from_line(decoded, location)
-            yield item if isinstance(item, InputError) else (*item, _Locator(path, start, number))
+            locator = _Locator(path, start, number)
+            yield (
+                (item[2], location, locator)
+                if ids_only
+                else (
+                    _document(item, location),
+                    location,
+                    locator,
+                )
+            )
 
 
-def _document_from_line(line: str, location: Location) -> tuple[Document, Location] | InputError:
+def _document_from_line(raw: bytes, location: Location) -> tuple[Document, Location] | InputError:
+    item = _fields_from_line(raw, location.path, location)
+    return item if isinstance(item, InputError) else (_document(item, location), location)
+
+
+_Fields = tuple[dict[str, Any], str, str]
+
+
+def _fields_from_line(raw: bytes, shown: str, location: Location) -> _Fields | InputError:
+    """The line's object, text and id, or what is wrong with it."""
+    if b"\x00" in raw:
+        return InputError(location, "binary data (NUL bytes), not text; skipped")
     try:
-        data: Any = orjson.loads(line)
-    except orjson.JSONDecodeError as error:
-        return InputError(location, f"invalid JSON ({error.msg}); skipped")
+        data: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        # not UTF-8, a byte-order mark, or not JSON: say which
+        decoded = _decode(raw, shown, location.line)
+        if isinstance(decoded, InputError):
+            return decoded
+        try:
+            data = orjson.loads(decoded)
+        except orjson.JSONDecodeError as error:
+            return InputError(location, f"invalid JSON ({error.msg}); skipped")
     if not isinstance(data, dict):
         return InputError(location, f"expected a JSON object, got {type(data).__name__}; skipped")
     text = data.get("text")
@@ -251,11 +373,6 @@ def _document_from_line(line: str, location: Location) -> tuple[Document, Locati
     meta = data.get("meta", {})
     if not isinstance(meta, dict):
         return InputError(location, '"meta" must be a JSON object; skipped')
-    meta = dict(meta)
-    for key, value in data.items():
-        if key not in ("text", "meta", "text_sha1", *_ID_KEYS) and not key.startswith("_"):
-            meta.setdefault(key, value)
-    meta.setdefault("source", str(location))
     doc_id = next((data[k] for k in _ID_KEYS if data.get(k) not in (None, "")), None)
     if doc_id is None:
         doc_id = meta.get("id")
@@ -263,4 +380,14 @@ def _document_from_line(line: str, location: Location) -> tuple[Document, Locati
         doc_id = text_sha1(text)[:16]
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
         return InputError(location, f"id must be a string or an integer, not {doc_id!r}; skipped")
-    return Document(doc_id=str(doc_id), text=text, text_sha1=text_sha1(text), meta=meta), location
+    return data, text, str(doc_id)
+
+
+def _document(fields: _Fields, location: Location) -> Document:
+    data, text, doc_id = fields
+    meta = dict(data.get("meta", {}))
+    for key, value in data.items():
+        if key not in ("text", "meta", "text_sha1", *_ID_KEYS) and not key.startswith("_"):
+            meta.setdefault(key, value)
+    meta.setdefault("source", str(location))
+    return Document(doc_id=doc_id, text=text, text_sha1=text_sha1(text), meta=meta)

@@ -72,3 +72,10 @@ def jsonl_line(record: Annotation) -> bytes:
 @pytest.fixture
 def news_schema() -> LabelSchema:
     return load_schema(NEWS_SCHEMA)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Indexes of big corpora go to a cache folder of the test run, not the user's ~/.cache
+    (child processes inherit it through the environment)."""
+    monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))

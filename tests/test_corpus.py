@@ -10,8 +10,8 @@ import orjson
 import pytest
 from conftest import SEEDS
 
-from redline.corpus import Corpus
-from redline.errors import InputError, RedlineError
+from redline.corpus import Corpus, index_cache_folder
+from redline.errors import InputError, RedlineError, display_path
 from redline.schema.records import text_sha1
 
 
@@ -305,3 +305,45 @@ def test_stdin_plain_text_doc_id_is_stable() -> None:
     first = [d.doc_id for d in Corpus("-", stdin=io.BytesIO(b"Same text."))]
     second = [d.doc_id for d in Corpus("-", stdin=io.BytesIO(b"Same text."))]
     assert first == second
+
+
+def _big_corpus(path: Path, count: int = 1100) -> None:
+    lines = [
+        orjson.dumps({"id": f"n{k:05d}", "text": f"Article {k} about Hun Sen."})
+        for k in range(count)
+    ]
+    lines[10] = b'{"id": "broken", "text": 3}'
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_index_of_a_big_jsonl_corpus_is_cached_until_the_file_changes(tmp_path: Path) -> None:
+    corpus_path = tmp_path / "big.jsonl"
+    _big_corpus(corpus_path)
+    fresh_corpus = Corpus(corpus_path)
+    fresh = fresh_corpus.index()
+    cached_files = list(index_cache_folder().glob("*.index"))
+    assert cached_files, "no index cache was written"
+    expected = f'{display_path(corpus_path)}:11: "text" must be a string, not int; skipped'
+    assert [str(p) for p in fresh_corpus.problems] == [expected]
+
+    again_corpus = Corpus(corpus_path)
+    again = again_corpus.index()
+    assert again.doc_ids == fresh.doc_ids
+    assert [str(p) for p in again_corpus.problems] == [str(p) for p in fresh_corpus.problems]
+    assert again.document(again.position("n01099")).text == "Article 1099 about Hun Sen."
+
+    # an appended document is seen: the file's size changed, so it is indexed anew
+    with corpus_path.open("ab") as handle:
+        handle.write(orjson.dumps({"id": "late", "text": "A late article."}) + b"\n")
+    late = Corpus(corpus_path).index()
+    assert late.doc_ids[-1] == "late"
+    assert late.document(len(late) - 1).text == "A late article."
+
+
+def test_a_damaged_index_cache_is_ignored(tmp_path: Path) -> None:
+    corpus_path = tmp_path / "big.jsonl"
+    _big_corpus(corpus_path)
+    first = Corpus(corpus_path).index()
+    for cache_file in index_cache_folder().glob("*.index"):
+        cache_file.write_bytes(b'{"format": 1, "doc_ids": [')
+    assert Corpus(corpus_path).index().doc_ids == first.doc_ids
