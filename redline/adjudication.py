@@ -9,6 +9,7 @@ annotator's :class:`redline.worklist.Worklist`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from redline.editing import EditRefused, EditSession
@@ -51,12 +52,25 @@ class ReviewDocument:
 
 
 class _Positions:
+    """The documents in conflict: known in full from the start."""
+
+    complete = True
+
     def __init__(self, doc_ids: list[str]) -> None:
         self.doc_ids = doc_ids
         self._positions = {d: n for n, d in enumerate(doc_ids)}
 
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
     def position(self, doc_id: str) -> int | None:
         return self._positions.get(doc_id)
+
+    def has(self, position: int) -> bool:
+        return 0 <= position < len(self.doc_ids)
+
+    def iter_ids(self) -> Iterator[str]:
+        return iter(self.doc_ids)
 
 
 class ReviewWorklist(DocumentQueue):

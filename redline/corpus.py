@@ -7,11 +7,13 @@ document. A bad file or line never stops the run: it becomes one problem naming 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import shutil
 import sys
 import tempfile
+import threading
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from redline.schema.records import Document, text_sha1
 STDIN = "-"
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _ID_KEYS = ("doc_id", "id")
+_BOM = codecs.BOM_UTF8
 _INDEX_CACHE_FORMAT = 1
 _INDEX_CACHE_MIN = 1000  # smaller corpora index faster than a cache would load
 
@@ -170,33 +173,87 @@ class CorpusIndex:
     """The ids of a corpus in order and where each document is: random access without
     keeping any text, in a few dozen bytes per document (100,000 documents: ~15 MB).
 
-    Indexing a big JSONL corpus reads every line (100,000 articles: ~1 s), so the index of a
-    JSONL file is cached (see :func:`index_cache_folder`) and reused while the file keeps
-    its size, modification time and inode."""
+    The index grows as it is used: the first documents are there as soon as their lines are
+    read, so a UI can show one while the rest is indexed (:meth:`finish`, from a thread).
+    Reading a big JSONL corpus through costs ~1 s per 100,000 articles, so the whole index
+    of a JSONL file is cached (see :func:`index_cache_folder`) and reused while the file
+    keeps its size, modification time and inode."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.doc_ids: list[str] = []
+        self.complete = False
         self._positions: dict[str, int] = {}
         self._files: list[Path] = []  # a file per document (folders, single files)
         self._jsonl: Path | None = None  # or one JSONL file, with each line's place in it
         self._offsets = array("q")
         self._lines = array("q")
-        cacheable = corpus.source != STDIN and corpus._is_jsonl(Path(corpus.source))
-        if cacheable and self._load_cache():
-            return
-        for document, locator in corpus._checked(ids_only=True):
-            doc_id = document if isinstance(document, str) else document.doc_id
-            self._positions[doc_id] = len(self.doc_ids)
-            self.doc_ids.append(doc_id)
-            if locator.line is None:
-                self._files.append(locator.path)
-            else:
-                self._jsonl = locator.path
-                self._offsets.append(locator.offset)
-                self._lines.append(locator.line)
-        if cacheable and len(self.doc_ids) >= _INDEX_CACHE_MIN:
-            self._save_cache()
+        self._lock = threading.Lock()
+        self._cacheable = corpus.source != STDIN and corpus._is_jsonl(Path(corpus.source))
+        self._scan: Iterator[tuple[Document | str, _Locator]] | None = None
+        if self._cacheable and self._load_cache():
+            self.complete = True
+        else:
+            self._scan = corpus._checked(ids_only=True)
+
+    def _grow(self, wanted: int | None) -> None:
+        """Read on until ``wanted`` documents are indexed (None: all of them)."""
+        if self.complete or (wanted is not None and len(self.doc_ids) >= wanted):
+            return  # without waiting for a thread that is indexing the rest
+        with self._lock:
+            while not self.complete and (wanted is None or len(self.doc_ids) < wanted):
+                assert self._scan is not None
+                try:
+                    document, locator = next(self._scan)
+                except StopIteration:
+                    self.complete = True
+                    self._scan = None
+                    if self._cacheable and len(self.doc_ids) >= _INDEX_CACHE_MIN:
+                        self._save_cache()
+                    break
+                doc_id = document if isinstance(document, str) else document.doc_id
+                if locator.line is None:
+                    self._files.append(locator.path)
+                else:
+                    self._jsonl = locator.path
+                    self._offsets.append(locator.offset)
+                    self._lines.append(locator.line)
+                self._positions[doc_id] = len(self.doc_ids)
+                self.doc_ids.append(doc_id)  # last: a reader of doc_ids sees it whole
+
+    def finish(self) -> CorpusIndex:
+        """Index every document (and learn every problem of the corpus)."""
+        self._grow(None)
+        return self
+
+    def has(self, position: int) -> bool:
+        """Whether there is a document at ``position`` (indexing up to it if need be)."""
+        self._grow(position + 1)
+        return 0 <= position < len(self.doc_ids)
+
+    def iter_ids(self) -> Iterator[str]:
+        """The ids in order, indexing only as far as they are read."""
+        position = 0
+        while self.has(position):
+            yield self.doc_ids[position]
+            position += 1
+
+    def __len__(self) -> int:
+        return len(self.finish().doc_ids)
+
+    def position(self, doc_id: str) -> int | None:
+        found = self._positions.get(doc_id)
+        if found is None and not self.complete:
+            found = self.finish()._positions.get(doc_id)
+        return found
+
+    def document(self, position: int) -> Document:
+        if not self.has(position):
+            raise IndexError(position)
+        if self._jsonl is None:
+            return self.corpus._read_one(_Locator(self._files[position]))
+        locator = _Locator(self._jsonl, self._offsets[position], self._lines[position])
+        return self.corpus._read_one(locator)
 
     def _cache_key(self) -> tuple[Path, dict[str, object]]:
         path = Path(self.corpus.source).resolve()
@@ -254,18 +311,6 @@ class CorpusIndex:
         except OSError:
             Path(name).unlink(missing_ok=True)
 
-    def __len__(self) -> int:
-        return len(self.doc_ids)
-
-    def position(self, doc_id: str) -> int | None:
-        return self._positions.get(doc_id)
-
-    def document(self, position: int) -> Document:
-        if self._jsonl is None:
-            return self.corpus._read_one(_Locator(self._files[position]))
-        locator = _Locator(self._jsonl, self._offsets[position], self._lines[position])
-        return self.corpus._read_one(locator)
-
 
 def _text_files(folder: Path) -> Iterator[Path]:
     return iter(
@@ -281,13 +326,17 @@ def _looks_like_jsonl(path: Path) -> bool:
 def _decode(raw: bytes, shown: str, line: int | None = None) -> str | InputError:
     if b"\x00" in raw:
         return InputError(Location(shown, line), "binary data (NUL bytes), not text; skipped")
+    # A byte-order mark opens a file (or its first line): drop it ourselves, so that the
+    # offset of a bad byte, and the line counted from it, are the file's own.
+    bom = len(_BOM) if line in (None, 1) and raw.startswith(_BOM) else 0
     try:
-        return raw.decode("utf-8-sig" if line in (None, 1) else "utf-8")
+        return raw[bom:].decode("utf-8")
     except UnicodeDecodeError as error:
-        bad_line = (line or 1) + raw[: error.start].count(b"\n")
+        start = bom + error.start
+        bad_line = (line or 1) + raw[:start].count(b"\n")
         return InputError(
             Location(shown, bad_line),
-            f"invalid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); skipped",
+            f"invalid UTF-8 (byte 0x{raw[start]:02x} at offset {start}); skipped",
         )
 
 
@@ -319,7 +368,7 @@ def _read_jsonl(
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             start, offset = offset, offset + len(raw)
-            if not raw.strip():
+            if not raw.removeprefix(_BOM).strip():  # blank, or a byte-order mark alone
                 continue
             location = Location(shown, number)
             item = _fields_from_line(raw, shown, location)

@@ -8,6 +8,7 @@ decides resume points, loads suggestions and writes records, whatever the front 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -32,9 +33,18 @@ class Opened:
 
 
 class DocumentIndex(Protocol):
+    """The documents of a queue in order; it may still be growing (``complete`` False)."""
+
     doc_ids: list[str]
+    complete: bool
+
+    def __len__(self) -> int: ...
 
     def position(self, doc_id: str) -> int | None: ...
+
+    def has(self, position: int) -> bool: ...
+
+    def iter_ids(self) -> Iterator[str]: ...
 
 
 class DocumentQueue:
@@ -46,22 +56,35 @@ class DocumentQueue:
     _done: int | None = None
 
     def __len__(self) -> int:
-        return len(self.index.doc_ids)
+        """All the documents (waits for the index to be complete)."""
+        return len(self.index)
+
+    def known_length(self) -> tuple[int, bool]:
+        """The documents indexed so far, and whether that is all of them (for a header that
+        must not wait)."""
+        return len(self.index.doc_ids), self.index.complete
+
+    def has(self, position: int) -> bool:
+        return self.index.has(position)
 
     @property
     def done(self) -> int:
-        """Documents with a saved version (counted once, then kept up to date by saves: the
-        header reads it on every key press)."""
+        """Documents with a saved version (counted once the index is complete, then kept up
+        to date by saves: the header reads it on every key press)."""
         if self._done is None:
-            self._done = sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
+            done = sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
+            if not self.index.complete:
+                return done
+            self._done = done
         return self._done
 
     def is_saved(self, position: int) -> bool:
         return self.index.doc_ids[position] in self.log
 
     def resume_position(self) -> int:
-        """The first document without a saved record; the last one when all are done."""
-        doc_id = self.log.resume_point(self.index.doc_ids)
+        """The first document without a saved record; the last one when all are done. Only
+        the part of the corpus before it is indexed first."""
+        doc_id = self.log.resume_point(self.index.iter_ids())
         return len(self) - 1 if doc_id is None else self.position_of(doc_id)
 
     def position_of(self, doc_id: str) -> int:
@@ -72,6 +95,10 @@ class DocumentQueue:
 
     def not_here(self, doc_id: str) -> str:
         return f"no document {doc_id!r} here"
+
+    def skipped_documents(self) -> int:
+        """Documents that could not be read (a bad corpus line or file)."""
+        return 0
 
     def append(self, record: Annotation) -> None:
         """Save durably and keep the done count right."""
@@ -101,7 +128,7 @@ class Worklist(DocumentQueue):
         self.schema = schema
         self.suggester = suggester
         self.index: CorpusIndex = corpus.index()
-        if not len(self.index):
+        if not self.index.has(0):
             raise RedlineError(f"{corpus.source}: no documents to annotate")
         self.log: AnnotatorLog = dataset.open(annotator, write=True)
         self._cache: SuggestionCache | None = None
@@ -110,6 +137,10 @@ class Worklist(DocumentQueue):
 
     def not_here(self, doc_id: str) -> str:
         return f"no document {doc_id!r} in {self.corpus.source}"
+
+    def skipped_documents(self) -> int:
+        """Bad lines or files of the corpus met so far (all of them once indexed)."""
+        return len(self.corpus.problems)
 
     def document(self, position: int) -> Document:
         return self.index.document(position)

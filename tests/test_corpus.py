@@ -320,7 +320,7 @@ def test_index_of_a_big_jsonl_corpus_is_cached_until_the_file_changes(tmp_path: 
     corpus_path = tmp_path / "big.jsonl"
     _big_corpus(corpus_path)
     fresh_corpus = Corpus(corpus_path)
-    fresh = fresh_corpus.index()
+    fresh = fresh_corpus.index().finish()
     cached_files = list(index_cache_folder().glob("*.index"))
     assert cached_files, "no index cache was written"
     expected = f'{display_path(corpus_path)}:11: "text" must be a string, not int; skipped'
@@ -335,7 +335,7 @@ def test_index_of_a_big_jsonl_corpus_is_cached_until_the_file_changes(tmp_path: 
     # an appended document is seen: the file's size changed, so it is indexed anew
     with corpus_path.open("ab") as handle:
         handle.write(orjson.dumps({"id": "late", "text": "A late article."}) + b"\n")
-    late = Corpus(corpus_path).index()
+    late = Corpus(corpus_path).index().finish()
     assert late.doc_ids[-1] == "late"
     assert late.document(len(late) - 1).text == "A late article."
 
@@ -343,7 +343,25 @@ def test_index_of_a_big_jsonl_corpus_is_cached_until_the_file_changes(tmp_path: 
 def test_a_damaged_index_cache_is_ignored(tmp_path: Path) -> None:
     corpus_path = tmp_path / "big.jsonl"
     _big_corpus(corpus_path)
-    first = Corpus(corpus_path).index()
+    first = Corpus(corpus_path).index().finish()
     for cache_file in index_cache_folder().glob("*.index"):
         cache_file.write_bytes(b'{"format": 1, "doc_ids": [')
-    assert Corpus(corpus_path).index().doc_ids == first.doc_ids
+    assert Corpus(corpus_path).index().finish().doc_ids == first.doc_ids
+
+
+def test_the_index_reads_only_as_far_as_it_is_asked(tmp_path: Path) -> None:
+    corpus_path = tmp_path / "big.jsonl"
+    _big_corpus(corpus_path)
+    corpus = Corpus(corpus_path)
+    index = corpus.index()
+    assert index.document(0).text == "Article 0 about Hun Sen."
+    assert len(index.doc_ids) == 1
+    assert not index.complete
+    assert list(zip(range(20), index.iter_ids(), strict=False))[-1] == (19, "n00020")
+    assert len(index.doc_ids) == 20
+    assert corpus.problems  # line 11 was read on the way
+    # a document not indexed yet is looked up by reading on
+    assert index.position("n01000") == 999
+    assert index.complete
+    assert len(index) == 1099
+    assert not index.has(1099)

@@ -98,6 +98,21 @@ class AnnotateScreen(Screen[None]):
         self.open(self.position)
         if self.worklist.suggester is not None and self.worklist.suggester.warning:
             self.say(self.worklist.suggester.warning, "error")
+        if not self.worklist.index.complete:
+            # after the first frame: indexing competes with painting for the interpreter
+            self.call_after_refresh(self.finish_index)
+
+    @work(thread=True, exclusive=True, group="index")
+    def finish_index(self) -> None:
+        """Index the rest of a big corpus while the first document is already on screen."""
+        self.worklist.index.finish()
+        self.app.call_from_thread(self._index_finished)
+
+    def _index_finished(self) -> None:
+        self.repaint()
+        skipped = self.worklist.skipped_documents()
+        if skipped:
+            self.say(f"{skipped} document(s) of the corpus skipped (listed when you quit)")
 
     # -- opening documents ---------------------------------------------------------------
 
@@ -134,8 +149,9 @@ class AnnotateScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="suggest")
     def prefetch(self, position: int) -> None:
         """Compute suggestions for this document and the next few, off the UI thread."""
-        last = min(len(self.worklist), position + 1 + PREFETCH)
-        for ahead in range(position, last):
+        for ahead in range(position, position + 1 + PREFETCH):
+            if not self.worklist.has(ahead):
+                break
             if self.worklist.is_saved(ahead) and ahead != position:
                 continue
             try:
@@ -212,7 +228,7 @@ class AnnotateScreen(Screen[None]):
         )
         self.query_one(DocumentHeader).show(
             self.position,
-            len(self.worklist),
+            *self.worklist.known_length(),
             session.document.doc_id,
             self.worklist.done,
             self.worklist.is_saved(self.position),
@@ -516,7 +532,7 @@ class AnnotateScreen(Screen[None]):
             self.refuse(str(error))
             return
         message = f"saved {record.doc_id} ({answer}) to {self.worklist.log.location}"
-        if self.position + 1 < len(self.worklist):
+        if self.worklist.has(self.position + 1):
             self.open(self.position + 1)
             self.say(message, "ok")
         else:

@@ -32,16 +32,20 @@ class DocumentHeader(Horizontal):
         yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Label(Text(self._model), id="model")
 
-    _shown: tuple[int, int, str, int, bool] | None = None
+    _shown: tuple[int, int, bool, str, int, bool] | None = None
 
-    def show(self, position: int, total: int, doc_id: str, done: int, saved: bool) -> None:
-        """Update only when something changed (a relayout per key press would cost a frame)."""
-        if (position, total, doc_id, done, saved) == self._shown:
+    def show(
+        self, position: int, total: int, complete: bool, doc_id: str, done: int, saved: bool
+    ) -> None:
+        """Update only when something changed (a relayout per key press would cost a frame).
+        ``complete`` False: the corpus is still being indexed and ``total`` is a lower bound."""
+        if (position, total, complete, doc_id, done, saved) == self._shown:
             return
-        self._shown = (position, total, doc_id, done, saved)
+        self._shown = (position, total, complete, doc_id, done, saved)
         mark = "✓" if saved else "·"
+        count = f"{total}" if complete else f"{total}+"
         self.query_one("#where", Label).update(
-            Text(f"doc {position + 1}/{total} {mark} {display_text(doc_id)}")
+            Text(f"doc {position + 1}/{count} {mark} {display_text(doc_id)}")
         )
         self.query_one("#progress", ProgressBar).update(total=total, progress=done)
 
