@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -46,8 +48,9 @@ app = typer.Typer(
 schema_app = typer.Typer(help="Label schemas and the record format.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 
-out = Console()
-err = Console(stderr=True)
+# No emoji codes: a message "file.toml:100: ..." must not print as "file.toml💯 ...".
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 SchemaOption = Annotated[
     Path | None,
@@ -103,10 +106,10 @@ def suggest(
     store = open_dataset(dataset or corpus.name, root)
     suggester = Suggester(label_schema)
     if suggester.warning:
-        err.print(f"[yellow]warning:[/] {suggester.warning}")
+        err.print(f"[yellow]warning:[/] {escape(suggester.warning)}")
     total = corpus.size_hint()
     with _progress() as progress:
-        task = progress.add_task(f"suggesting with {suggester.model.name}", total=total)
+        task = progress.add_task(f"suggesting with {escape(suggester.model.name)}", total=total)
         run = suggest_documents(
             lambda: corpus,
             store,
@@ -117,14 +120,14 @@ def suggest(
         )
     for warning in run.warnings:
         if warning != suggester.warning:
-            err.print(f"[yellow]warning:[/] {warning}")
+            err.print(f"[yellow]warning:[/] {escape(warning)}")
     _report_problems(corpus)
     records = cached_suggestions(corpus, store, suggester)
     if out_file is not None:
         records = write_records(out_file, records)
     _print_suggestion_summary(summarize_labels(records), suggester, run, store.name)
     if out_file is not None:
-        err.print(f"wrote {display_path(out_file)}")
+        err.print(f"wrote {escape(display_path(out_file))}")
 
 
 def _progress() -> Progress:
@@ -140,9 +143,26 @@ def _progress() -> Progress:
     )
 
 
+def _one_line(message: object) -> str:
+    """A message as printed: user text in it (an id, a label) may hold a line break or a
+    control character, shown escaped so that each message stays one ``path:line: ...`` line,
+    and brackets, which are not rich markup."""
+    text = str(message)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return escape(text)
+
+
+def _warn(problems: Iterable[object]) -> None:
+    """Lines that were skipped, each naming file and line, on stderr (one line each, however
+    narrow the terminal: editors and grep read ``path:line: message``)."""
+    for problem in problems:
+        err.print(f"[yellow]warning:[/] {_one_line(problem)}", highlight=False, soft_wrap=True)
+
+
 def _report_problems(corpus: Corpus) -> None:
     for problem in corpus.problems:
-        err.print(f"[yellow]skipped:[/] {problem}", markup=True, highlight=False)
+        err.print(f"[yellow]skipped:[/] {_one_line(problem)}", highlight=False, soft_wrap=True)
     if corpus.skipped:
         err.print(f"[yellow]{corpus.skipped} document(s) skipped[/]")
 
@@ -153,7 +173,8 @@ def _print_suggestion_summary(
     model = suggester.model
     out.print(
         f"[bold]{run.documents}[/] documents ({run.computed} analysed, {run.cached} from cache) · "
-        f"model [bold]{model.name}[/] {model.version} · schema [bold]{suggester.schema.name}[/] "
+        f"model [bold]{escape(model.name)}[/] {model.version} · "
+        f"schema [bold]{escape(suggester.schema.name)}[/] "
         f"({suggester.schema.hash}) · dataset [bold]{dataset}[/]"
     )
     table = Table(title="Entities suggested", title_justify="left")
@@ -170,7 +191,7 @@ def _print_suggestion_summary(
             str(summary.spans[label]),
             str(summary.by_rule[label]),
             str(summary.documents_with[label]),
-            ", ".join(f"{text} ×{n}" for text, n in texts),
+            escape(", ".join(f"{text} ×{n}" for text, n in texts)),
         )
     out.print(table)
     if not suggester.schema.relations:
@@ -184,7 +205,7 @@ def _print_suggestion_summary(
         relations.add_row(
             relation.label,
             str(summary.relations[relation.label]),
-            "; ".join(f"{e} ×{n}" if n > 1 else e for e, n in examples),
+            escape("; ".join(f"{e} ×{n}" if n > 1 else e for e, n in examples)),
         )
     out.print(relations)
 
@@ -225,9 +246,14 @@ def annotate(
     corpus = Corpus(source)
     suggester = None if no_suggestions else Suggester(label_schema)
     worklist = Worklist(corpus, open_dataset(dataset, root), annotator, label_schema, suggester)
-    _report_problems(corpus)
     position = worklist.position_of(start) if start is not None else None
-    RedlineApp(worklist, start=position, keymap=keys).run()
+    try:
+        RedlineApp(worklist, start=position, keymap=keys).run()
+    finally:
+        # A big corpus is indexed while the first document is on screen, so its bad lines
+        # are known only now; listed after the UI, where they stay readable.
+        worklist.index.finish()
+        _report_problems(corpus)
 
 
 @app.command()
@@ -305,15 +331,14 @@ def export_command(
         known = ", ".join(store.annotators()) or "none"
         raise RedlineError(f"dataset {dataset!r} has no {source!r} records (it has: {known})")
     with store.open(source) as log:
-        for problem in [*log.problems, *log.torn]:
-            err.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        _warn([*log.problems, *log.torn])
         records = list(log.iter_newest())
     if fmt in ("spacy", "conll", "brat"):
         records = [r for r in records if r.answer == "accept"]
     paths = export_records(records, fmt, out_path, resolve_schema(schema), split, seed)  # type: ignore[arg-type]
     out.print(
         f"exported {len(records)} {source} document(s) of {dataset} as {fmt}: "
-        + ", ".join(display_path(p) for p in paths)
+        + escape(", ".join(display_path(p) for p in paths))
     )
 
 
@@ -340,7 +365,7 @@ def import_command(
     check_name("annotator", annotator)
     result = import_file(in_path, fmt, annotator, resolve_schema(schema))  # type: ignore[arg-type]
     for problem in result.problems:
-        err.print(f"[yellow]problem:[/] {problem}", highlight=False)
+        err.print(f"[yellow]problem:[/] {_one_line(problem)}", highlight=False, soft_wrap=True)
     if result.problems and not skip_invalid:
         raise RedlineError(
             f"{len(result.problems)} problem(s) in {display_path(in_path)}; nothing was written "
@@ -349,7 +374,7 @@ def import_command(
     with store.open(annotator, write=True) as log:
         log.append_many(result.records)
         where = log.location
-    out.print(f"imported {len(result.records)} record(s) into {where}")
+    out.print(f"imported {len(result.records)} record(s) into {escape(where)}")
 
 
 @app.command()
@@ -374,6 +399,11 @@ def serve(
     from textual_serve.server import Server
 
     check_serve_host(host, public)
+    # Checked here, before the server starts: the app it runs for each browser would only
+    # fail inside the page.
+    check_name("dataset", dataset)
+    check_name("annotator", annotator)
+    Corpus(source)
     command = [sys.executable, "-m", "redline", "annotate", source, "--dataset", dataset]
     command += ["--annotator", annotator, "--root", str(root)]
     if schema is not None:
@@ -407,7 +437,8 @@ def stats(
 ) -> None:
     """Per annotator: documents done, answers, spans and relations per label, bad lines."""
     store = open_dataset(dataset, root)
-    doc_ids = [d.doc_id for d in Corpus(source)] if source else None
+    corpus = Corpus(source) if source else None
+    doc_ids = [d.doc_id for d in corpus] if corpus else None
     rows = dataset_stats(store, doc_ids)
     labels = sorted({label for row in rows for label in row.spans})
     relation_labels = sorted({label for row in rows for label in row.relations})
@@ -415,9 +446,9 @@ def stats(
     for column in ("annotator", "done", "accept", "reject", "ignore", "flagged"):
         table.add_column(column, justify="left" if column == "annotator" else "right")
     for label in labels:
-        table.add_column(label, justify="right")
+        table.add_column(escape(label), justify="right")
     for label in relation_labels:
-        table.add_column(label, justify="right", style="italic")
+        table.add_column(escape(label), justify="right", style="italic")
     table.add_column("bad lines", justify="right")
     for row in rows:
         bad = len(row.invalid_lines) + len(row.torn_lines)
@@ -436,8 +467,9 @@ def stats(
     if relation_labels:
         out.print("[italic]italic columns are relations[/]")
     for row in rows:
-        for line in [*row.invalid_lines, *row.torn_lines]:
-            err.print(f"[yellow]warning:[/] {line}", highlight=False)
+        _warn([*row.invalid_lines, *row.torn_lines])
+    if corpus is not None:
+        _report_problems(corpus)
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -473,6 +505,7 @@ def agreement(
             have = ", ".join(sorted(known))
             raise RedlineError(f"label(s) {', '.join(unknown)} not in the schema (it has: {have})")
     report = agreement_report(store, chosen, wanted)
+    _warn(report.problems)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(agreement_json(report), option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")
@@ -516,7 +549,7 @@ def agreement(
             counts = result.per_label.get(label)
             cells.append("—" if counts is None else f"{_num(counts.f1)} ({counts.units})")
         alpha_u = report.alpha_u_by_label.get(label)
-        per_label.add_row(label, *cells, _num(alpha_u.value if alpha_u else None))
+        per_label.add_row(escape(label), *cells, _num(alpha_u.value if alpha_u else None))
     out.print(per_label)
     overall = Table(title="Over all annotators", title_justify="left")
     overall.add_column("statistic")
@@ -542,7 +575,7 @@ def agreement(
         docs.add_column("mean pairwise exact F1", justify="right")
         docs.add_column("annotators", justify="right")
         for doc_id, f1, count in report.per_doc:
-            docs.add_row(doc_id, _num(f1), str(count))
+            docs.add_row(escape(doc_id), _num(f1), str(count))
         out.print(docs)
 
 
@@ -557,7 +590,7 @@ def _print_confusion(pair: tuple[str, str], matrix: dict[tuple[str, str], int]) 
                   title_justify="left")  # fmt: skip
     table.add_column("")
     for column in columns:
-        table.add_column(column, justify="right")
+        table.add_column(escape(column), justify="right")
     for row in rows:
         cells = []
         for column in columns:
@@ -567,7 +600,7 @@ def _print_confusion(pair: tuple[str, str], matrix: dict[tuple[str, str], int]) 
             if row == column and count:
                 style = f"bold on rgb(0,{shade},{shade // 3})"
             cells.append(f"[{style}] {count} [/]")
-        table.add_row(row, *cells)
+        table.add_row(escape(row), *cells)
     out.print(table)
 
 
@@ -587,6 +620,7 @@ def evaluate(
     from redline.metrics.report import evaluation_json, evaluation_report
 
     report = evaluation_report(open_dataset(dataset, root), gold, pred)
+    _warn(report.problems)
     if as_json:
         sys.stdout.buffer.write(orjson.dumps(evaluation_json(report), option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")
@@ -613,7 +647,7 @@ def evaluate(
         if exact is None or overlap is None:
             continue
         table.add_row(
-            label, _num(exact.precision), _num(exact.recall), _num(exact.f1),
+            escape(label), _num(exact.precision), _num(exact.recall), _num(exact.f1),
             _num(overlap.precision), _num(overlap.recall), _num(overlap.f1),
             str(exact.tp + exact.fn), str(exact.tp + exact.fp),
         )  # fmt: skip
@@ -624,7 +658,7 @@ def evaluate(
     rows = [*sorted(report.relations.per_label.items()), ("all", report.relations.overall)]
     for label, counts in rows:
         relations.add_row(
-            label, _num(counts.precision), _num(counts.recall), _num(counts.f1),
+            escape(label), _num(counts.precision), _num(counts.recall), _num(counts.f1),
             str(counts.tp + counts.fn), str(counts.tp + counts.fp),
         )  # fmt: skip
     out.print(relations)
@@ -636,7 +670,7 @@ def evaluate(
     for kind in EDIT_KINDS:
         edits.add_column(kind, justify="right")
     for label, counts in [*sorted(report.edits.by_label.items()), ("all", report.edits.overall)]:
-        edits.add_row(label, *(str(counts[kind]) for kind in EDIT_KINDS))
+        edits.add_row(escape(label), *(str(counts[kind]) for kind in EDIT_KINDS))
     out.print(edits)
 
 
@@ -649,23 +683,34 @@ def schema_export(
     """Write the JSON Schema of one JSONL record, generated from the pydantic models."""
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_bytes(render_json_schema())
-    out.print(f"wrote {display_path(out_file)}")
+    out.print(f"wrote {escape(display_path(out_file))}")
 
 
 @schema_app.command("check")
 def schema_check(schema: SchemaOption = None) -> None:
     """Load a label schema and show its labels (errors name the file and field)."""
     label_schema = resolve_schema(schema)
-    table = Table(title=f"schema {label_schema.name} ({label_schema.hash})", title_justify="left")
+    title = f"schema {escape(label_schema.name)} ({label_schema.hash})"
+    table = Table(title=title, title_justify="left")
     for column in ("label", "key", "kind", "constraint", "description"):
         table.add_column(column, overflow="fold")
     for entity in label_schema.entities:
         table.add_row(
-            f"[{entity.color}]{entity.label}[/]", entity.key, "entity", "", entity.description
+            f"[{entity.color}]{entity.label}[/]",
+            escape(entity.key),
+            "entity",
+            "",
+            escape(entity.description),
         )
     for relation in label_schema.relations:
         constraint = f"{'|'.join(relation.head)} → {'|'.join(relation.child)}"
-        table.add_row(relation.label, relation.key, "relation", constraint, relation.description)
+        table.add_row(
+            relation.label,
+            escape(relation.key),
+            "relation",
+            constraint,
+            escape(relation.description),
+        )
     out.print(table)
 
 
@@ -681,8 +726,15 @@ def main() -> None:
     try:
         app()
     except RedlineError as error:
-        err.print(f"[red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"[red]error:[/] {_one_line(error)}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]")
         sys.exit(130)
+    except OSError as error:
+        # Whatever the library did not word itself (a full disk, a folder without write
+        # permission): still one line naming the file, not a traceback.
+        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
+        message = escape(f"{where}{error.strerror or error}")
+        err.print(f"[red]error:[/] {message}", highlight=False, soft_wrap=True)
+        sys.exit(1)

@@ -84,7 +84,8 @@ def import_file(
 
 
 def record_problems(record: Annotation, schema: LabelSchema) -> list[str]:
-    """What keeps a record out: the schema's objections and spans off token boundaries."""
+    """What keeps a record out: the schema's objections, spans off token boundaries, and
+    what a line of JSON cannot hold (found here, at its line, not when the save fails)."""
     problems = schema.record_problems(record)
     spans = [*record.spans, *record.rejected]
     if spans:
@@ -95,6 +96,10 @@ def record_problems(record: Annotation, schema: LabelSchema) -> list[str]:
             for s in spans
             if not index.is_aligned(s.start, s.end)
         ]
+    try:
+        orjson.dumps(record.model_dump(mode="json"))
+    except (ValueError, TypeError) as error:  # pydantic's depth limit; orjson.JSONEncodeError
+        problems.append(f"cannot be saved as JSON ({error})")
     return problems
 
 

@@ -172,7 +172,11 @@ def _pair_docs(
     shared = sorted(by_a.keys() & by_b.keys())
     pairs = []
     for doc_id in shared:
-        check_same_text(doc_id, {"a": by_a[doc_id], "b": by_b[doc_id]})
+        first, second = by_a[doc_id], by_b[doc_id]
+        names = (first.annotator, second.annotator)
+        if names[0] == names[1]:
+            names = (f"{names[0]} (1)", f"{names[1]} (2)")
+        check_same_text(doc_id, dict(zip(names, (first, second), strict=True)))
         pairs.append((by_a[doc_id], by_b[doc_id]))
     return pairs, len(by_a.keys() ^ by_b.keys())
 

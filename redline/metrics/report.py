@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from redline.errors import RedlineError
+from redline.errors import InputError, RedlineError
 from redline.metrics.agreement import (
     AnswerAgreement,
     Counts,
@@ -59,6 +59,8 @@ class AgreementReport:
     confusion: dict[Pair, dict[tuple[str, str], int]] = field(default_factory=dict)
     per_doc: list[tuple[str, float | None, int]] = field(default_factory=list)
     """(doc_id, mean pairwise exact span F1, annotators), lowest agreement first."""
+    problems: list[InputError] = field(default_factory=list)
+    """Lines of the annotators' files that could not be read and were left out."""
 
 
 def people(dataset: DatasetStore) -> list[str]:
@@ -66,9 +68,14 @@ def people(dataset: DatasetStore) -> list[str]:
 
 
 def load_versions(
-    dataset: DatasetStore, annotators: Sequence[str], labels: Sequence[str] | None = None
+    dataset: DatasetStore,
+    annotators: Sequence[str],
+    labels: Sequence[str] | None = None,
+    problems: list[InputError] | None = None,
 ) -> dict[str, list[Annotation]]:
-    """Each annotator's newest records, restricted to ``labels`` when given."""
+    """Each annotator's newest records, restricted to ``labels`` when given. The lines that
+    could not be read are left out and added to ``problems``: the numbers then rest on fewer
+    records than the files hold, and the user must hear which."""
     known = dataset.annotators()
     missing = [a for a in annotators if a not in known]
     if missing:
@@ -80,6 +87,9 @@ def load_versions(
     for name in annotators:
         with dataset.open(name) as log:
             records = list(log.iter_newest())
+            if problems is not None:  # once per line, however often a file is read
+                reported = {str(p) for p in problems}
+                problems += [p for p in [*log.problems, *log.torn] if str(p) not in reported]
         versions[name] = [_only(r, labels) for r in records] if labels else records
     return versions
 
@@ -102,7 +112,8 @@ def agreement_report(
         raise RedlineError(
             f"agreement needs two or more annotators; dataset {dataset.name!r} has {found}"
         )
-    versions = load_versions(dataset, names, labels)
+    problems: list[InputError] = []
+    versions = load_versions(dataset, names, labels, problems)
     shown_labels = sorted(
         set(labels)
         if labels
@@ -117,6 +128,7 @@ def agreement_report(
         labels=shown_labels,
         documents=sum(1 for n in documents.values() if n >= 2),
         left_out=sum(1 for n in documents.values() if n < 2),
+        problems=problems,
     )
     tokens = _memo_tokenizer()
     for a, b in combinations(names, 2):
@@ -180,6 +192,8 @@ class EvaluationReport:
     overlap: PairF1
     relations: PairF1
     edits: EditSummary
+    problems: list[InputError] = field(default_factory=list)
+    """Lines of the files read that could not be read and were left out."""
 
 
 def default_prediction(dataset: DatasetStore) -> str:
@@ -198,8 +212,9 @@ def evaluation_report(
     """Precision, recall and F1 of ``pred`` (an annotator or ``model:NAME``) against ``gold``,
     and how the people changed the suggestions."""
     pred = pred or default_prediction(dataset)
-    versions = load_versions(dataset, [gold, pred])
-    everyone = load_versions(dataset, people(dataset))
+    problems: list[InputError] = []
+    versions = load_versions(dataset, [gold, pred], problems=problems)
+    everyone = load_versions(dataset, people(dataset), problems=problems)
     return EvaluationReport(
         gold=gold,
         pred=pred,
@@ -207,6 +222,7 @@ def evaluation_report(
         overlap=span_f1(versions[gold], versions[pred], "overlap"),
         relations=relation_f1(versions[gold], versions[pred]),
         edits=summarize_edits(r for records in everyone.values() for r in records),
+        problems=problems,
     )
 
 

@@ -90,6 +90,37 @@ class PatternSet(_SchemaPart):
         default_factory=list, description="spaCy Matcher token patterns."
     )
 
+    @field_validator("cased")
+    @classmethod
+    def _cased_not_empty(cls, phrases: list[str]) -> list[str]:
+        for index, phrase in enumerate(phrases):
+            if not phrase:
+                raise ValueError(f"[{index}] is empty: a pattern needs at least one token")
+        return phrases
+
+    @field_validator("tokens")
+    @classmethod
+    def _spacy_accepts(cls, patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        """spaCy checks a token pattern only when the suggester is built: check each one here,
+        so that `schema check` finds what would otherwise stop `suggest` with a traceback."""
+        if not patterns:
+            return patterns
+        from spacy.matcher import Matcher
+        from spacy.vocab import Vocab
+
+        matcher = Matcher(Vocab(), validate=True)
+        for index, pattern in enumerate(patterns):
+            if any("_" in token for token in pattern):
+                raise ValueError(f"[{index}]: custom attributes (_) are not available here")
+            try:
+                matcher.add(f"tokens[{index}]", [pattern])
+            except Exception as error:  # spaCy's refusals: MatchPatternError, ValueError, re.error
+                lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+                first = lines[0] if lines else type(error).__name__
+                reason = next((line[2:] for line in lines if line.startswith("- ")), first)
+                raise ValueError(f"[{index}] is not a spaCy token pattern: {reason}") from None
+        return patterns
+
 
 class ModelConfig(_SchemaPart):
     name: str = Field(default="en_core_web_sm", description="spaCy pipeline name or path.")
@@ -264,7 +295,8 @@ def load_schema(path: str | Path) -> LabelSchema:
         raise InputError(Location(shown, line), "not valid UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         match = _TOML_LINE.search(str(error))
-        line = int(match.group(1)) if match else None
+        # tomllib says "at end of document" for what is still open there: its last line
+        line = int(match.group(1)) if match else max(1, len(raw.splitlines()))
         raise InputError(Location(shown, line), f"invalid TOML: {error}") from None
     return schema_from_dict(data, shown)
 

@@ -12,11 +12,13 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import orjson
 from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -106,6 +108,19 @@ class Document(_Record):
     @classmethod
     def from_text(cls, doc_id: str, text: str, meta: dict[str, Any] | None = None) -> Document:
         return cls(doc_id=doc_id, text=text, text_sha1=text_sha1(text), meta=meta or {})
+
+    @field_validator("meta")
+    @classmethod
+    def _meta_can_be_written(cls, meta: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """A record read from a file is written again (export, review), so it must fit JSON as
+        orjson writes it: pydantic reads integers of any size, orjson writes 64 bits at most.
+        (A record built in Python is checked when it is saved, with a message naming it.)"""
+        if info.mode == "json":
+            try:
+                orjson.dumps(meta)
+            except orjson.JSONEncodeError as error:
+                raise ValueError(f"cannot be written back as JSON ({error})") from None
+        return meta
 
     @model_validator(mode="after")
     def _hash_matches_text(self) -> Document:
