@@ -393,7 +393,8 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 )
             try:
                 encoded.append(orjson.dumps(record.model_dump(mode="json")) + b"\n")
-            except orjson.JSONEncodeError as error:
+            except (orjson.JSONEncodeError, ValueError) as error:
+                # values JSON cannot hold, or nesting deeper than can be written back
                 raise RedlineError(
                     f"cannot save {record.doc_id!r} to {self._shown}: {error}; nothing was written"
                 ) from None
