@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from redline.errors import RedlineError
 from redline.schema.records import Annotation, Document, Relation, Span
-from redline.store import AnnotatorLog, DatasetStore
+from redline.store import AnnotatorLog, DatasetStore, check_name
 
 GOLD_ANNOTATOR = "gold"
 """The annotator name of gold records: the store checks that a file holds one annotator."""
@@ -405,6 +405,7 @@ def auto_review(
     Existing gold is never overwritten (a reviewer may have changed it), which also makes a
     second run a no-op. Records are written in batches, each durable before the next.
     """
+    check_name("reviewer", reviewer)
     merged = conflicts = skipped = 0
     pending: list[Annotation] = []
     with dataset.open(GOLD_ANNOTATOR, write=True) as gold:
