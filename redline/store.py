@@ -18,8 +18,8 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -150,15 +150,6 @@ class DatasetStore(ABC):
     def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    offset: int
-    length: int
-    number: int
-    doc_id: str
-    text_sha1: str
-
-
 class JsonlAnnotatorLog(AnnotatorLog):
     """An annotator's JSONL file: an index of line offsets in memory, records read on demand."""
 
@@ -171,9 +162,15 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self._shown = display_path(path)
         self._lock_fd: int | None = None
         self._fd: int | None = None
-        self._lines: list[_Line] = []
-        self._by_doc: dict[str, list[int]] = {}
-        self._by_text: dict[str, list[int]] = {}
+        # One entry per record line, in columns (100,000 records: a few MB, no object each).
+        self._offsets = array("q")
+        self._lengths = array("q")
+        self._numbers = array("q")
+        self._doc_ids: list[str] = []
+        self._text_sha1s: list[str] = []
+        self._newest: dict[str, int] = {}  # doc_id -> its newest line's position
+        self._older: dict[str, list[int]] = {}  # doc_id -> earlier positions, if any
+        self._by_text: dict[str, list[int]] | None = None  # built when first asked for
         self._size = 0
         self._line_total = 0
         self._cached_lines = 0
@@ -293,45 +290,50 @@ class JsonlAnnotatorLog(AnnotatorLog):
             ):
                 return 0, 0
             doc_ids, text_sha1s = cache["doc_ids"], cache["text_sha1s"]
-            lines = list(
-                map(
-                    _Line, cache["offsets"], cache["lengths"], cache["numbers"], doc_ids, text_sha1s
-                )
-            )
-            if not len(lines) == len(doc_ids) == len(text_sha1s):
+            offsets = array("q", cache["offsets"])
+            lengths = array("q", cache["lengths"])
+            numbers = array("q", cache["numbers"])
+            if not len(offsets) == len(lengths) == len(numbers) == len(doc_ids) == len(text_sha1s):
+                return 0, 0
+            if not all(isinstance(d, str) for d in doc_ids) or not all(
+                isinstance(t, str) for t in text_sha1s
+            ):
                 return 0, 0
             problems = [
                 InputError(Location(self._shown, line), message)
                 for line, message in cache["problems"]
             ]
             line_total = cache["line_total"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, OverflowError):
             return 0, 0
-        self._lines = lines
-        by_doc, by_text = self._by_doc, self._by_text
-        for position, (doc_id, sha1) in enumerate(zip(doc_ids, text_sha1s, strict=True)):
-            by_doc.setdefault(doc_id, []).append(position)
-            by_text.setdefault(sha1, []).append(position)
+        self._offsets, self._lengths, self._numbers = offsets, lengths, numbers
+        self._doc_ids, self._text_sha1s = doc_ids, text_sha1s
+        self._newest = dict(zip(doc_ids, range(len(doc_ids)), strict=True))
+        if len(self._newest) != len(doc_ids):  # some documents have older versions
+            latest: dict[str, int] = {}
+            for position, doc_id in enumerate(doc_ids):
+                if doc_id in latest:
+                    self._older.setdefault(doc_id, []).append(latest[doc_id])
+                latest[doc_id] = position
         self.problems.extend(problems)
         self._cached_lines = line_total
         return size, line_total
 
     def _save_index_cache(self) -> None:
         """Best effort (a read-only folder just goes without): written whole, then renamed."""
-        if self._fd is None or len(self._lines) < _INDEX_MIN_LINES:
+        if self._fd is None or len(self._doc_ids) < _INDEX_MIN_LINES:
             return
-        lines = self._lines
         cache = {
             "format": _INDEX_FORMAT,
             "annotator": self.annotator,
             "size": self._size,
             "line_total": self._line_total,
             "tail_sha1": _tail_digest(self._fd, self._size),
-            "offsets": [line.offset for line in lines],
-            "lengths": [line.length for line in lines],
-            "numbers": [line.number for line in lines],
-            "doc_ids": [line.doc_id for line in lines],
-            "text_sha1s": [line.text_sha1 for line in lines],
+            "offsets": self._offsets.tolist(),
+            "lengths": self._lengths.tolist(),
+            "numbers": self._numbers.tolist(),
+            "doc_ids": self._doc_ids,
+            "text_sha1s": self._text_sha1s,
             "problems": [[p.location.line, p.message] for p in self.problems],
         }
         target = self._index_path
@@ -366,14 +368,22 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 )
             )
             return None
-        self._remember(_Line(offset, len(raw), number, record.doc_id, record.text_sha1))
+        self._remember(offset, len(raw), number, record.doc_id, record.text_sha1)
         return record
 
-    def _remember(self, line: _Line) -> None:
-        position = len(self._lines)
-        self._lines.append(line)
-        self._by_doc.setdefault(line.doc_id, []).append(position)
-        self._by_text.setdefault(line.text_sha1, []).append(position)
+    def _remember(self, offset: int, length: int, number: int, doc_id: str, sha1: str) -> None:
+        position = len(self._doc_ids)
+        self._offsets.append(offset)
+        self._lengths.append(length)
+        self._numbers.append(number)
+        self._doc_ids.append(doc_id)
+        self._text_sha1s.append(sha1)
+        previous = self._newest.get(doc_id)
+        if previous is not None:
+            self._older.setdefault(doc_id, []).append(previous)
+        self._newest[doc_id] = position
+        if self._by_text is not None:
+            self._by_text.setdefault(sha1, []).append(position)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -414,9 +424,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         offset = start
         for record, line in zip(records, encoded, strict=True):
             self._line_total += 1
-            self._remember(
-                _Line(offset, len(line), self._line_total, record.doc_id, record.text_sha1)
-            )
+            self._remember(offset, len(line), self._line_total, record.doc_id, record.text_sha1)
             offset += len(line)
         self._size = offset
 
@@ -424,40 +432,46 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     def _read(self, position: int) -> Annotation:
         assert self._fd is not None
-        line = self._lines[position]
-        raw = os.pread(self._fd, line.length, line.offset)
+        raw = os.pread(self._fd, self._lengths[position], self._offsets[position])
         try:
             record = Annotation.model_validate_json(raw)
         except ValidationError:
             record = None
-        if record is None or record.doc_id != line.doc_id:
+        if record is None or record.doc_id != self._doc_ids[position]:
             # Someone rewrote the file under us (appends never do this): start over.
             self._index_path.unlink(missing_ok=True)
             raise RedlineError(
-                f"{self._shown}:{line.number}: the file was changed by another program while "
-                "redline had it open; run the command again"
+                f"{self._shown}:{self._numbers[position]}: the file was changed by another "
+                "program while redline had it open; run the command again"
             )
         return record
 
     def newest(self, doc_id: str) -> Annotation | None:
-        positions = self._by_doc.get(doc_id)
-        return self._read(positions[-1]) if positions else None
+        position = self._newest.get(doc_id)
+        return None if position is None else self._read(position)
 
     def history(self, doc_id: str) -> list[Annotation]:
-        return [self._read(p) for p in self._by_doc.get(doc_id, [])]
+        if doc_id not in self._newest:
+            return []
+        positions = [*self._older.get(doc_id, []), self._newest[doc_id]]
+        return [self._read(p) for p in positions]
 
     def doc_ids(self) -> list[str]:
-        return list(self._by_doc)
+        return list(self._newest)
 
     def with_text(self, sha1: str) -> Iterator[Annotation]:
+        if self._by_text is None:
+            self._by_text = {}
+            for position, text in enumerate(self._text_sha1s):
+                self._by_text.setdefault(text, []).append(position)
         for position in reversed(self._by_text.get(sha1, [])):
             yield self._read(position)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._by_doc
+        return doc_id in self._newest
 
     def __len__(self) -> int:
-        return len(self._by_doc)
+        return len(self._newest)
 
     @property
     def location(self) -> str:
@@ -465,7 +479,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     @property
     def line_count(self) -> int:
-        return len(self._lines)
+        return len(self._doc_ids)
 
     def close(self) -> None:
         if self._fd is not None:

@@ -109,3 +109,25 @@ def test_a_file_rewritten_while_open_is_a_clear_error(tmp_path: Path) -> None:
             handle.write(data)
         with pytest.raises(RedlineError, match=r"alice\.jsonl:1: the file was changed"):
             log.newest("doc-00000")
+
+
+def test_history_and_texts_come_back_from_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "news" / "alice.jsonl"
+    _write_file(path)
+    with path.open("ab") as handle:  # second versions of two documents
+        for doc_id in ("doc-00003", "doc-00007"):
+            handle.write(jsonl_line(make_record(doc_id, meta={"second": True})))
+    with JsonlAnnotatorLog(path, "alice", write=False) as fresh:
+        expected = [(r.doc_id, r.meta) for r in fresh.history("doc-00003")]
+    with JsonlAnnotatorLog(path, "alice", write=False) as cached:
+        assert [(r.doc_id, r.meta) for r in cached.history("doc-00003")] == expected
+        assert [r.meta for r in cached.history("doc-00003")] == [{"n": 3}, {"second": True}]
+        newest = cached.newest("doc-00007")
+        assert newest is not None
+        assert newest.meta == {"second": True}
+        assert cached.doc_ids()[:3] == ["doc-00000", "doc-00001", "doc-00002"]
+        assert len(cached) == COUNT
+        assert cached.line_count == COUNT + 2
+        same_text = list(cached.with_text(newest.text_sha1))
+        assert len(same_text) == COUNT + 2
+        assert same_text[0].meta == {"second": True}  # newest first
