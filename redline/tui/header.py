@@ -38,12 +38,12 @@ class DocumentHeader(Horizontal):
         self, position: int, total: int, complete: bool, doc_id: str, done: int, saved: bool
     ) -> None:
         """Update only when something changed (a relayout per key press would cost a frame).
-        ``complete`` False: the corpus is still being indexed and ``total`` is a lower bound."""
+        ``complete`` False: the corpus is still being indexed, so the total is not known yet."""
         if (position, total, complete, doc_id, done, saved) == self._shown:
             return
         self._shown = (position, total, complete, doc_id, done, saved)
         mark = "✓" if saved else "·"
-        count = f"{total}" if complete else f"{total}+"
+        count = f"{total}" if complete else "…"
         self.query_one("#where", Label).update(
             Text(f"doc {position + 1}/{count} {mark} {display_text(doc_id)}")
         )
