@@ -281,6 +281,10 @@ def review(
         if name not in people:
             known = ", ".join(people) or "none"
             raise RedlineError(f"dataset {dataset!r} has no annotator {name!r} (it has: {known})")
+    # Lines of the annotators' files that cannot be read take no part in the merge: say so.
+    for name in chosen or people:
+        with store.open(name) as log:
+            _warn([*log.problems, *log.torn])
     if auto:
         result = auto_review(store, reviewer, chosen)
         out.print(

@@ -39,7 +39,12 @@ def index_cache_folder() -> Path:
     explicit = os.environ.get("REDLINE_CACHE_DIR")
     if explicit:
         return Path(explicit) / "corpus-index"
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder (a service account): a per-user temp folder
+            base = str(Path(tempfile.gettempdir()) / f"redline-{os.getuid()}")
     return Path(base) / "redline" / "corpus-index"
 
 

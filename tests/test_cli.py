@@ -296,3 +296,14 @@ def test_agreement_and_evaluate_refuse_bad_input(demo: Path, args: list[str], ex
     assert result.returncode == 1
     assert expected in stderr
     assert "Traceback" not in stderr
+
+
+def test_review_says_which_annotator_lines_it_could_not_read(demo: Path):
+    ben = demo / "annotations" / "seeds-demo" / "ben.jsonl"
+    ben.write_bytes(ben.read_bytes() + b'{"doc_id": "half a record"\n')
+    before = ben.read_bytes()
+    result = redline("review", "--dataset", "seeds-demo", "--reviewer", "rita", "--auto", cwd=demo)
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "annotations/seeds-demo/ben.jsonl:6: invalid record, skipped" in " ".join(stderr.split())
+    assert ben.read_bytes() == before
