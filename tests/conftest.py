@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,22 @@ def make_record(
         annotator=annotator,
         **fields,
     )
+
+
+def seed_copies(tmp_path: Path, count: int, dataset: str) -> list[str]:
+    """A corpus folder ``tmp_path/corpus`` of ``count`` documents, the seed texts over again,
+    and the dataset's cache of the model's suggestions for them (so no model is loaded)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    doc_ids = [f"d{n:02d}" for n in range(count)]
+    for n, doc_id in enumerate(doc_ids):
+        (corpus / f"{doc_id}.txt").write_text(texts[n % len(texts)], encoding="utf-8")
+    folder = tmp_path / "annotations" / dataset
+    folder.mkdir(parents=True)
+    model_file = "model:en_core_web_sm.jsonl"
+    shutil.copy(REPO / "annotations" / "seeds-demo" / model_file, folder / model_file)
+    return doc_ids
 
 
 def jsonl_line(record: Annotation) -> bytes:

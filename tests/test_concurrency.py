@@ -3,7 +3,6 @@ reader only ever sees whole records, and every save lands."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -11,7 +10,7 @@ import time
 from pathlib import Path
 
 import orjson
-from conftest import NEWS_SCHEMA, REPO, SEEDS, subprocess_env
+from conftest import NEWS_SCHEMA, seed_copies, subprocess_env
 from pty_terminal import PtyApp
 
 from redline.store import JsonlAnnotatorLog
@@ -19,20 +18,6 @@ from redline.store import JsonlAnnotatorLog
 MODEL_FILE = "model:en_core_web_sm.jsonl"
 REDLINE = [sys.executable, "-m", "redline"]
 DOCS = 30
-
-
-def _corpus(tmp_path: Path) -> list[str]:
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    doc_ids = [f"d{n:02d}" for n in range(DOCS)]
-    for n, doc_id in enumerate(doc_ids):
-        (corpus / f"{doc_id}.txt").write_text(texts[n % len(texts)], encoding="utf-8")
-    dataset = tmp_path / "annotations" / "team"
-    dataset.mkdir(parents=True)
-    # the model's suggestions for these texts are cached: no model to load
-    shutil.copy(REPO / "annotations" / "seeds-demo" / MODEL_FILE, dataset / MODEL_FILE)
-    return doc_ids
 
 
 def _annotate_all(tmp_path: Path, annotator: str, doc_ids: list[str], acked: list[str]) -> None:
@@ -64,7 +49,7 @@ def _check_whole(path: Path, annotator: str) -> int:
 
 
 def test_two_annotators_save_while_agreement_and_review_read(tmp_path: Path) -> None:
-    doc_ids = _corpus(tmp_path)
+    doc_ids = seed_copies(tmp_path, DOCS, "team")
     acked: dict[str, list[str]] = {"ana": [], "ben": []}
     writers = [
         threading.Thread(target=_annotate_all, args=(tmp_path, name, doc_ids, acked[name]))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import NEWS_SCHEMA, REPO, SEEDS, subprocess_env
+from conftest import NEWS_SCHEMA, REPO, SEEDS, seed_copies, subprocess_env
 from pty_terminal import PtyApp
 
 from redline.review import merge_dataset
@@ -36,17 +36,7 @@ def _rng(request: pytest.FixtureRequest) -> random.Random:
 
 
 def _annotate_corpus(tmp_path: Path, count: int = 12) -> tuple[Path, list[str]]:
-    """``count`` documents (the seed texts over again, so the shipped cache of the model's
-    suggestions covers them and the model is never loaded)."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    doc_ids = [f"d{n:02d}" for n in range(count)]
-    for n, doc_id in enumerate(doc_ids):
-        (corpus / f"{doc_id}.txt").write_text(SEED_TEXTS[n % len(SEED_TEXTS)], encoding="utf-8")
-    dataset = tmp_path / "annotations" / "crash"
-    dataset.mkdir(parents=True)
-    shutil.copy(DEMO / MODEL_FILE, dataset / MODEL_FILE)
-    return corpus, doc_ids
+    return tmp_path / "corpus", seed_copies(tmp_path, count, "crash")
 
 
 def _start_annotate(tmp_path: Path, corpus: Path) -> PtyApp:
@@ -112,6 +102,14 @@ def _demo_copy(tmp_path: Path) -> Path:
     return dataset
 
 
+def _start_review(tmp_path: Path) -> PtyApp:
+    return PtyApp(
+        [*REDLINE, "review", "--dataset", "seeds-demo", "--reviewer", "rita", "--schema",
+         str(NEWS_SCHEMA), "--root", str(tmp_path / "annotations")],
+        env=subprocess_env(), cwd=tmp_path,
+    )  # fmt: skip
+
+
 def test_review_killed_at_random_moments_keeps_every_gold_save_and_resumes(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -125,11 +123,7 @@ def test_review_killed_at_random_moments_keeps_every_gold_save_and_resumes(
     gold = dataset / "gold.jsonl"
     acknowledged: list[str] = []
     for round_number in range(3):
-        app = PtyApp(
-            [*REDLINE, "review", "--dataset", "seeds-demo", "--reviewer", "rita", "--schema",
-             str(NEWS_SCHEMA), "--root", str(root)],
-            env=subprocess_env(), cwd=tmp_path,
-        )  # fmt: skip
+        app = _start_review(tmp_path)
         try:
             if round_number == 0:
                 # die while the unanimous documents are being merged, or just after
@@ -162,11 +156,7 @@ def test_review_killed_at_random_moments_keeps_every_gold_save_and_resumes(
     # a last clean start has merged every unanimous document and shows what is left
     with _read(gold, "gold") as log:
         done = set(log.doc_ids())
-    app = PtyApp(
-        [*REDLINE, "review", "--dataset", "seeds-demo", "--reviewer", "rita", "--schema",
-         str(NEWS_SCHEMA), "--root", str(root)],
-        env=subprocess_env(), cwd=tmp_path,
-    )  # fmt: skip
+    app = _start_review(tmp_path)
     try:
         left = [d for d in conflicts if d not in done]
         if left:

@@ -522,6 +522,20 @@ _RECORD_KEYS = set(Annotation.model_fields)
 _ITEM_KEYS = set(Span.model_fields) | set(Relation.model_fields)
 
 
+@st.composite
+def line_fault(draw: st.DrawFn, kind: str, line: bytes) -> Line | None:
+    """The faults any JSONL line can have, whatever it holds (None for other kinds)."""
+    if kind == "truncated":
+        return bad(draw(truncated(st.just(line))))
+    if kind == "garbage":
+        return bad(draw(GARBAGE))
+    if kind == "utf8":
+        return bad(draw(spliced(st.just(line), INVALID_UTF8)))
+    if kind == "not_object":
+        return bad(orjson.dumps(draw(NOT_OBJECTS)))
+    return None
+
+
 RECORD_FAULTS = (
     "field", "span", "relation", "outside", "empty_range", "unknown_field", "sha1",
     "text_changed", "duplicate_span", "duplicate_relation", "truncated", "garbage", "utf8",
@@ -539,6 +553,9 @@ def broken_record(draw: st.DrawFn, lines: tuple[bytes, ...], kind: str | None = 
     kind = kind or draw(st.sampled_from(RECORD_FAULTS))
     event(f"record line: {kind}")
     placeholder = b'"__VALUE__"'
+    any_line = draw(line_fault(kind, line))
+    if any_line is not None:
+        return any_line
     if kind == "field":
         name = draw(st.sampled_from(sorted(_BAD_RECORD_FIELDS)))
         record[name] = draw(st.sampled_from(_BAD_RECORD_FIELDS[name]))
@@ -571,14 +588,6 @@ def broken_record(draw: st.DrawFn, lines: tuple[bytes, ...], kind: str | None = 
         record[draw(st.sampled_from(["spans", "rejected"]))].append(span)
     elif kind == "duplicate_relation" and record["relations"]:
         record["relations"].append(draw(st.sampled_from(record["relations"])))
-    elif kind == "truncated":
-        return bad(draw(truncated(st.just(line))))
-    elif kind == "garbage":
-        return bad(draw(GARBAGE))
-    elif kind == "utf8":
-        return bad(draw(spliced(st.just(line), INVALID_UTF8)))
-    elif kind == "not_object":
-        return bad(orjson.dumps(draw(NOT_OBJECTS)))
     elif kind == "nan":
         record["seconds"] = "__VALUE__"
         value = draw(st.sampled_from([b"NaN", b"Infinity", b"-Infinity", b"1e999"]))
@@ -1030,15 +1039,9 @@ def prodigy_line(draw: st.DrawFn, kind: str | None = None) -> Line:
     relations: list[dict[str, Any]] = task["relations"]
     kind = kind or draw(st.sampled_from(PRODIGY_FAULTS))
     event(f"prodigy task: {kind}")
-    line = orjson.dumps(task)
-    if kind == "truncated":
-        return bad(draw(truncated(st.just(line))))
-    if kind == "garbage":
-        return bad(draw(GARBAGE))
-    if kind == "utf8":
-        return bad(draw(spliced(st.just(line), INVALID_UTF8)))
-    if kind == "not_object":
-        return bad(orjson.dumps(draw(NOT_OBJECTS)))
+    any_line = draw(line_fault(kind, orjson.dumps(task)))
+    if any_line is not None:
+        return any_line
     if kind == "nan":
         task["answer"] = "__VALUE__"
         return bad(orjson.dumps(task).replace(b'"__VALUE__"', b"NaN"))
