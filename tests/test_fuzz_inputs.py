@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import shutil
-import sys
 import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -34,11 +33,11 @@ from typing import Any
 import orjson
 import pytest
 import typer.main
+from cli_support import Outcome, run_redline
 from conftest import NEWS_SCHEMA, REPO
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from redline.cli import main
 from redline.corpus import Corpus
 from redline.formats.brat import ann_text
 from redline.formats.importing import import_file
@@ -72,47 +71,6 @@ def news_schema() -> LabelSchema:
 
 
 # -- running a command and reading what it said --------------------------------------------
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_STDERR_LINE = re.compile(r"(problem|skipped|warning|error): \S.*|\d+ document\(s\) skipped")
-"""What a command may say on stderr: one line per message, however long or odd the input."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    stdout: str
-    stderr: str
-
-    def notices(self, *kinds: str) -> list[str]:
-        """The stderr lines ``kind: ...`` (one per problem reported), without the prefix."""
-        prefixes = tuple(f"{kind}: " for kind in kinds)
-        return [
-            line.split(": ", 1)[1] for line in self.stderr.splitlines() if line.startswith(prefixes)
-        ]
-
-
-def redline(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
-    """``redline ARGS`` as the console script runs it; any exception but SystemExit escapes
-    and fails the test, as a traceback would reach the user."""
-    capsys.readouterr()
-    argv = sys.argv
-    sys.argv = ["redline", *args]
-    code: object = 0
-    try:
-        main()
-    except SystemExit as stop:
-        code = 0 if stop.code is None else stop.code
-    finally:
-        sys.argv = argv
-    captured = capsys.readouterr()
-    assert isinstance(code, int), code
-    outcome = Outcome(code, _ANSI.sub("", captured.out), _ANSI.sub("", captured.err))
-    assert "Traceback" not in outcome.stdout + outcome.stderr, outcome.stderr
-    for line in outcome.stderr.splitlines():
-        assert _STDERR_LINE.fullmatch(line), f"not one line per message: {line!r}"
-    return outcome
 
 
 Place = tuple[str, int | None]
@@ -458,12 +416,12 @@ def test_broken_corpus_files_are_named_by_file_and_line(
         before = digests(here / case)
         root = str(case / "annotations")
         if command == "stats":
-            outcome = redline(capsys, "stats", "--dataset", DATASET, "--source", str(source),
+            outcome = run_redline(capsys, "stats", "--dataset", DATASET, "--source", str(source),
                               "--root", root)  # fmt: skip
             assert outcome.code == 0, outcome.stderr
             said = outcome.notices("skipped")
         else:
-            outcome = redline(capsys, "import", str(source), "--format", "text", "--dataset",
+            outcome = run_redline(capsys, "import", str(source), "--format", "text", "--dataset",
                               DATASET, "--annotator", "fuzz", "--root", root)  # fmt: skip
             assert outcome.code == 1, outcome.stderr
             assert "nothing was written" in outcome.stderr
@@ -641,20 +599,20 @@ def test_broken_record_lines_are_named_and_the_files_left_alone(
         if verb in ("stats", "agreement", "evaluate"):
             args = [verb, *common, *([option] if option else [])]
             args += ["--schema", str(NEWS_SCHEMA)] if verb == "agreement" else []
-            outcome = redline(capsys, *args)
+            outcome = run_redline(capsys, *args)
             assert outcome.code == 0, outcome.stderr
             if option == "--json":
                 orjson.loads(outcome.stdout)
         elif verb == "export":
             out = here / "exported" / option  # outside the case: only it may change
-            outcome = redline(capsys, "export", str(out), *common, "--source", annotator,
+            outcome = run_redline(capsys, "export", str(out), *common, "--source", annotator,
                               "--format", option, "--schema", str(NEWS_SCHEMA))  # fmt: skip
             assert outcome.code == 0, outcome.stderr
             assert "exported" in outcome.stdout
             assert out.exists()
             shutil.rmtree(out.parent)
         else:
-            outcome = redline(capsys, "import", str(target), "--format", "jsonl", *common,
+            outcome = run_redline(capsys, "import", str(target), "--format", "jsonl", *common,
                               "--annotator", "fuzz", "--schema", str(NEWS_SCHEMA))  # fmt: skip
             assert outcome.code == 1, outcome.stderr
             assert "nothing was written" in outcome.stderr
@@ -938,15 +896,15 @@ def test_broken_schemas_are_one_error_naming_file_and_line_or_field(
         before = digests(here / folder)
         common = ("--dataset", DATASET, "--root", str(folder / "annotations"))
         if command == "check":
-            outcome = redline(capsys, "schema", "check", "--schema", str(schema))
+            outcome = run_redline(capsys, "schema", "check", "--schema", str(schema))
         elif command == "import":
-            outcome = redline(capsys, "import", str(tasks), "--format", "prodigy", *common,
+            outcome = run_redline(capsys, "import", str(tasks), "--format", "prodigy", *common,
                               "--annotator", "fuzz", "--schema", str(schema))  # fmt: skip
         elif command == "export":
-            outcome = redline(capsys, "export", str(folder / "out.jsonl"), *common,
+            outcome = run_redline(capsys, "export", str(folder / "out.jsonl"), *common,
                               "--format", "jsonl", "--schema", str(schema))  # fmt: skip
         else:
-            outcome = redline(capsys, "agreement", *common, "--labels", "PERSON",
+            outcome = run_redline(capsys, "agreement", *common, "--labels", "PERSON",
                               "--schema", str(schema))  # fmt: skip
         if outcome.code == 0:
             assert not case.must_fail, outcome.stdout
@@ -1148,7 +1106,7 @@ def test_broken_prodigy_tasks_are_named_by_line_and_nothing_is_written(
         path.write_bytes(content)
         dataset = case / "annotations" / DATASET
         before = digests(here / case)
-        outcome = redline(capsys, "import", str(path), "--format", "prodigy", "--dataset",
+        outcome = run_redline(capsys, "import", str(path), "--format", "prodigy", "--dataset",
                           DATASET, "--annotator", annotator, "--schema", str(NEWS_SCHEMA),
                           "--root", str(case / "annotations"),
                           *(["--skip-invalid"] if skip_invalid else []))  # fmt: skip
@@ -1378,7 +1336,7 @@ def test_broken_brat_files_are_named_by_file_and_line_and_nothing_is_written(
             (case / name).write_bytes(content)
         dataset = case / "annotations" / DATASET
         before = digests(here / case)
-        outcome = redline(capsys, "import", str(case / "brat"), "--format", "brat", "--dataset",
+        outcome = run_redline(capsys, "import", str(case / "brat"), "--format", "brat", "--dataset",
                           DATASET, "--annotator", annotator, "--schema", str(NEWS_SCHEMA),
                           "--root", str(case / "annotations"),
                           *(["--skip-invalid"] if skip_invalid else []))  # fmt: skip
@@ -1423,7 +1381,7 @@ def test_stats_names_the_corpus_lines_it_skipped(
 ) -> None:
     with workspace(here) as case:
         (case / "c.jsonl").write_bytes(b'{"id": "a", "text": "Hun Sen."}\n{"text": \n')
-        outcome = redline(capsys, "stats", "--dataset", DATASET, "--source", f"{case}/c.jsonl",
+        outcome = run_redline(capsys, "stats", "--dataset", DATASET, "--source", f"{case}/c.jsonl",
                           "--root", f"{case}/annotations")  # fmt: skip
     assert outcome.code == 0
     assert f"skipped: {case}/c.jsonl:2: invalid JSON" in outcome.stderr
@@ -1436,7 +1394,7 @@ def test_agreement_and_evaluate_name_the_record_lines_they_skipped(
         ben = case / "annotations" / DATASET / "ben.jsonl"
         ben.write_bytes(ben.read_bytes() + b'{"doc_id": "x"}\n')
         for command in (["agreement"], ["agreement", "--json"], ["evaluate"]):
-            outcome = redline(capsys, *command, "--dataset", DATASET, "--root",
+            outcome = run_redline(capsys, *command, "--dataset", DATASET, "--root",
                               f"{case}/annotations")  # fmt: skip
             assert outcome.code == 0
             assert outcome.notices("warning") == [f"{ben}:6: invalid record, skipped: "
@@ -1455,7 +1413,7 @@ def test_a_record_whose_meta_json_cannot_write_again_is_a_bad_line_not_a_traceba
         )
         for fmt in ("jsonl", "prodigy"):
             out = f"{case}/out.{fmt}"
-            outcome = redline(capsys, "export", out, "--dataset", DATASET, "--source", "ana",
+            outcome = run_redline(capsys, "export", out, "--dataset", DATASET, "--source", "ana",
                               "--format", fmt, "--root", root)  # fmt: skip
             assert outcome.code == 0
             assert outcome.notices("warning") == [
@@ -1474,7 +1432,9 @@ def test_brackets_in_user_text_are_printed_not_read_as_markup(
         (brat / "a.txt").write_text("Hun Sen met Tô Lâm.", encoding="utf-8")
         (brat / "a.ann").write_text("T1\t[/x] 0 7\tHun Sen\n", encoding="utf-8")
         args = ["--dataset", DATASET, "--annotator", "zoe", "--schema", str(NEWS_SCHEMA)]
-        outcome = redline(capsys, "import", str(brat), "--format", "brat", *args, "--root", root)
+        outcome = run_redline(
+            capsys, "import", str(brat), "--format", "brat", *args, "--root", root
+        )
         assert outcome.notices("problem") == [
             f"{brat}/a.ann:1: T1: label '[/x]' is not in schema 'news'; skipped"
         ]
@@ -1484,14 +1444,17 @@ def test_brackets_in_user_text_are_printed_not_read_as_markup(
             record |= {"doc_id": "[b]doc[/b]", "annotator": annotator}
             record["spans"][0]["label"] = "[/x]"
             path.write_bytes(path.read_bytes() + orjson.dumps(record) + b"\n")
-        assert redline(capsys, "stats", "--dataset", DATASET, "--root", root).code == 0
-        shown = redline(capsys, "agreement", "--dataset", DATASET, "--root", root, "--per-doc")
+        assert run_redline(capsys, "stats", "--dataset", DATASET, "--root", root).code == 0
+        shown = run_redline(capsys, "agreement", "--dataset", DATASET, "--root", root, "--per-doc")
         assert "[b]doc[/b]" in shown.stdout
         schema = case / "s.toml"
         text = NEWS_SCHEMA.read_text(encoding="utf-8")
         schema.write_text(text.replace('name = "news"', 'name = "news [/draft]"'), "utf-8")
-        assert "news [/draft]" in redline(capsys, "schema", "check", "--schema", str(schema)).stdout
-        missing = redline(capsys, "schema", "check", "--schema", f"{case}/[/x].toml")
+        assert (
+            "news [/draft]"
+            in run_redline(capsys, "schema", "check", "--schema", str(schema)).stdout
+        )
+        missing = run_redline(capsys, "schema", "check", "--schema", f"{case}/[/x].toml")
         assert missing.notices("error") == [f"{case}/[/x].toml: schema file not found"]
 
 
@@ -1500,7 +1463,7 @@ def test_line_100_is_not_an_emoji(here: Path, capsys: pytest.CaptureFixture[str]
     lines = list(schema_lines())
     lines[99] = "x = "
     (here / "bad.toml").write_bytes(_joined(lines))
-    outcome = redline(capsys, "schema", "check", "--schema", "bad.toml")
+    outcome = run_redline(capsys, "schema", "check", "--schema", "bad.toml")
     assert outcome.notices("error") == [
         "bad.toml:100: invalid TOML: Invalid value (at line 100, column 5)"
     ]
@@ -1512,7 +1475,7 @@ def test_a_long_problem_stays_on_one_line(here: Path, capsys: pytest.CaptureFixt
     task["spans"][0]["label"] = "A_LABEL_THE_SCHEMA_HAS_NEVER_HEARD_OF_IN_ALL_ITS_LONG_LIFE"
     (here / "tasks.jsonl").write_bytes(orjson.dumps(task) + b"\n")
     with workspace(here) as case:
-        outcome = redline(capsys, "import", "tasks.jsonl", "--format", "prodigy", "--dataset",
+        outcome = run_redline(capsys, "import", "tasks.jsonl", "--format", "prodigy", "--dataset",
                           DATASET, "--annotator", "zoe", "--schema", str(NEWS_SCHEMA), "--root",
                           f"{case}/annotations")  # fmt: skip
     (problem,) = outcome.notices("problem")
@@ -1536,7 +1499,7 @@ def test_a_pattern_spacy_refuses_is_a_schema_error_not_a_traceback_in_suggest(
 ) -> None:
     lines = [*schema_lines(), "[patterns.DATE]", table]
     (here / "bad.toml").write_bytes(_joined(lines))
-    outcome = redline(capsys, "schema", "check", "--schema", "bad.toml")
+    outcome = run_redline(capsys, "schema", "check", "--schema", "bad.toml")
     assert outcome.code == 1
     (error,) = outcome.notices("error")
     assert error.startswith("bad.toml: patterns.DATE.")
@@ -1547,7 +1510,7 @@ def test_toml_open_at_the_end_names_the_last_line(
     here: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (here / "bad.toml").write_bytes(b'name = "x"\n\nentities = [\n')
-    outcome = redline(capsys, "schema", "check", "--schema", "bad.toml")
+    outcome = run_redline(capsys, "schema", "check", "--schema", "bad.toml")
     assert outcome.notices("error") == [
         "bad.toml:3: invalid TOML: Invalid value (at end of document)"
     ]
@@ -1576,7 +1539,7 @@ def test_a_line_break_in_user_text_does_not_break_the_message(
     lines = list(schema_lines())
     lines[label.number] = 'label = "A\\nB"'
     (here / "bad.toml").write_bytes(_joined(lines))
-    outcome = redline(capsys, "schema", "check", "--schema", "bad.toml")
+    outcome = run_redline(capsys, "schema", "check", "--schema", "bad.toml")
     assert outcome.notices("error") == [
         "bad.toml: entities[0] (A\\nB).label: String should match pattern '^[A-Z][A-Z0-9_]*$'"
     ]
@@ -1585,7 +1548,9 @@ def test_a_line_break_in_user_text_does_not_break_the_message(
         record = orjson.loads(demo_lines("ana")[0])
         record["spans"][0]["a\nb"] = 1
         ana.write_bytes(orjson.dumps(record) + b"\n")
-        outcome = redline(capsys, "stats", "--dataset", DATASET, "--root", f"{case}/annotations")
+        outcome = run_redline(
+            capsys, "stats", "--dataset", DATASET, "--root", f"{case}/annotations"
+        )
     assert outcome.notices("warning") == [
         f"{ana}:1: invalid record, skipped: spans[0].a\\nb: Extra inputs are not permitted"
     ]
@@ -1601,7 +1566,7 @@ def test_a_task_too_deep_to_save_is_a_problem_at_its_line_not_a_traceback(
     (here / "tasks.jsonl").write_bytes(orjson.dumps(task).replace(b'"__VALUE__"', deep) + b"\n")
     with workspace(here) as case:
         before = digests(here / case)
-        outcome = redline(capsys, "import", "tasks.jsonl", "--format", "prodigy", "--dataset",
+        outcome = run_redline(capsys, "import", "tasks.jsonl", "--format", "prodigy", "--dataset",
                           DATASET, "--annotator", "zoe", "--schema", str(NEWS_SCHEMA), "--root",
                           f"{case}/annotations")  # fmt: skip
         assert digests(here / case) == before

@@ -7,34 +7,17 @@ only, unless --public is given, and then says that textual-serve has no authenti
 
 from __future__ import annotations
 
-import io
 import socket
 import subprocess
 import sys
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from cli_support import run_redline
 from conftest import NEWS_SCHEMA, SEEDS, subprocess_env
 
-from redline.cli import main
-
 BAD_NAMES = ["../escape", "a/b", "..", "evil\x1b[2J", "tab\there", "nul\x00"]
-
-
-def _run_cli(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
-    """The real entry point, in this process: (exit code, everything printed)."""
-    monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["redline", *args])
-    printed = io.StringIO()
-    with redirect_stdout(printed), redirect_stderr(printed):
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-    return code, printed.getvalue()
 
 
 def _commands(name: str) -> list[list[str]]:
@@ -58,20 +41,20 @@ def _commands(name: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("name", BAD_NAMES)
 def test_every_command_refuses_a_bad_name_before_touching_the_disk(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
 ) -> None:
     (tmp_path / "annotations" / "ok").mkdir(parents=True)
     (tmp_path / "annotations" / "ok" / "ana.jsonl").write_bytes(b"")
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "news.toml").write_bytes(NEWS_SCHEMA.read_bytes())
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path)
     for args in _commands(name):
-        code, printed = _run_cli(args, tmp_path, monkeypatch)
-        assert code == 1, (args, printed)
-        assert "Traceback" not in printed
-        assert "invalid" in printed, (args, printed)
-        assert "name" in printed, (args, printed)
-        assert "\x1b[2J" not in printed, "a name must not reach the terminal raw"
+        outcome = run_redline(capsys, *args)  # no traceback, one line per message
+        assert outcome.code == 1, (args, outcome.raw)
+        assert "invalid" in outcome.stderr, (args, outcome.raw)
+        assert "name" in outcome.stderr, (args, outcome.raw)
+        assert "\x1b[2J" not in outcome.raw, "a name must not reach the terminal raw"
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
