@@ -22,6 +22,7 @@ from typing import IO, Any
 
 import orjson
 
+from redline.atomic import write_atomic
 from redline.errors import InputError, Location, RedlineError, display_path
 from redline.schema.records import Document, text_sha1
 
@@ -305,16 +306,9 @@ class CorpusIndex:
                 "lines": self._lines.tolist(),
                 "problems": [[p.location.line, p.message] for p in self.corpus.problems],
             }
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{cache_file.name}.", dir=cache_file.parent)
-        except OSError:
+            write_atomic(cache_file, orjson.dumps(cache))
+        except (OSError, RedlineError):
             return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(orjson.dumps(cache))
-            os.replace(name, cache_file)
-        except OSError:
-            Path(name).unlink(missing_ok=True)
 
 
 def _text_files(folder: Path) -> Iterator[Path]:

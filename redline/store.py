@@ -16,7 +16,6 @@ import fcntl
 import hashlib
 import os
 import re
-import tempfile
 from abc import ABC, abstractmethod
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +25,7 @@ from types import TracebackType
 import orjson
 from pydantic import ValidationError
 
+from redline.atomic import write_atomic
 from redline.errors import (
     InputError,
     Location,
@@ -336,15 +336,9 @@ class JsonlAnnotatorLog(AnnotatorLog):
             "text_sha1s": self._text_sha1s,
             "problems": [[p.location.line, p.message] for p in self.problems],
         }
-        target = self._index_path
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(orjson.dumps(cache))
-            os.replace(name, target)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(name)
+            write_atomic(self._index_path, orjson.dumps(cache))
+        except RedlineError:
             return
         self._cached_lines = self._line_total
 

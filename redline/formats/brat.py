@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from redline.atomic import write_atomic
 from redline.errors import InputError, Location, display_path
-from redline.formats.atomic import write_atomic
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
 from redline.tokens import TokenIndex, tokenize

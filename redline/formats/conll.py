@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.util import filter_spans
 
-from redline.formats.atomic import atomic_writer
+from redline.atomic import atomic_writer
 from redline.formats.spacy_docbin import spacy_span
 from redline.schema.records import Annotation
 

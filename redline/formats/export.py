@@ -15,7 +15,7 @@ from typing import Literal
 
 import orjson
 
-from redline.formats.atomic import atomic_writer
+from redline.atomic import atomic_writer
 from redline.formats.jsonl import write_records
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from redline.formats.atomic import atomic_writer
+from redline.atomic import atomic_writer
 from redline.schema.records import Annotation
 
 

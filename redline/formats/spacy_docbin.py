@@ -22,8 +22,8 @@ from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans
 
+from redline.atomic import write_atomic
 from redline.errors import RedlineError, display_path
-from redline.formats.atomic import write_atomic
 from redline.formats.export import split_by_document
 from redline.schema.records import Annotation, Span, text_sha1
 
