@@ -181,11 +181,8 @@ class ReviewWorklist(DocumentQueue):
             Relation(id=i, head=ids[k.head], child=ids[k.child], label=k.label, origin="annotator")
             for i, k in review.relation_keys.items()
         ]
-        start = Annotation(
-            doc_id=document.doc_id,
-            text=document.text,
-            text_sha1=document.text_sha1,
-            meta=document.meta,
+        start = Annotation.of(
+            document,
             spans=spans,
             relations=relations,
             annotator=GOLD,

@@ -484,11 +484,8 @@ class EditSession:
         live_ids = {s.id for s in live}
         rejected = [s for s in self.spans if not s.live and s.origin != "annotator"]
         known = live_ids | {s.id for s in rejected}
-        return Annotation(
-            doc_id=self.document.doc_id,
-            text=self.document.text,
-            text_sha1=self.document.text_sha1,
-            meta=self.document.meta,
+        return Annotation.of(
+            self.document,
             spans=[_span(s) for s in live],
             relations=[
                 _relation(r)

@@ -370,10 +370,8 @@ def gold_record(
         for number, rkey in enumerate(ordered, 1)
     ]
 
-    return Annotation(
-        doc_id=document.doc_id,
-        text=document.text,
-        text_sha1=document.text_sha1,
+    return Annotation.of(
+        document,
         meta={**document.meta, "reviewer": reviewer},
         spans=gold_spans,
         relations=gold_relations,

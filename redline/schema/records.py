@@ -157,6 +157,17 @@ class Annotation(Document):
         """Stored as UTC: offsets with seconds do not survive ISO 8601 output otherwise."""
         return value.astimezone(UTC)
 
+    @classmethod
+    def of(cls, document: Document, **fields: Any) -> Annotation:
+        """A version of ``document``: its id, text, hash and meta (unless ``fields`` give
+        another meta), and ``fields``."""
+        return cls(
+            doc_id=document.doc_id,
+            text=document.text,
+            text_sha1=document.text_sha1,
+            **{"meta": document.meta, **fields},
+        )
+
     @property
     def is_model(self) -> bool:
         return self.annotator.startswith(MODEL_ANNOTATOR_PREFIX)

@@ -75,11 +75,8 @@ class Suggester:
                 suggest_relations(doc, entities, self.schema), start=1
             )
         ]
-        return Annotation(
-            doc_id=document.doc_id,
-            text=document.text,
-            text_sha1=document.text_sha1,
-            meta=document.meta,
+        return Annotation.of(
+            document,
             spans=spans,
             relations=relations,
             answer="accept",
