@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
-from typing import Literal
+from typing import Literal, TypeVar
 
 import krippendorff
 import numpy as np
@@ -38,6 +38,8 @@ from redline.errors import RedlineError
 from redline.review import RelationKey, SpanKey, check_same_text
 from redline.schema.records import Annotation, Span
 from redline.tokens import tokenize
+
+_Key = TypeVar("_Key", SpanKey, RelationKey)
 
 OUTSIDE = "O"
 """The category of a token no span covers."""
@@ -276,16 +278,11 @@ def span_f1(
             else:
                 keys_a = Counter((s.start, s.end) for s in ra.spans)
                 keys_b = Counter((s.start, s.end) for s in rb.spans)
-            common = keys_a & keys_b
-            matched = sum(common.values())
-            total += Counts(matched, keys_b.total() - matched, keys_a.total() - matched)
             if labelled:
-                for key, n in common.items():
-                    tp[key.label] += n
-                for key, n in (keys_b - common).items():
-                    fp[key.label] += n
-                for key, n in (keys_a - common).items():
-                    fn[key.label] += n
+                matched = _tally_labels(keys_a, keys_b, tp, fp, fn)
+            else:
+                matched = (keys_a & keys_b).total()
+            total += Counts(matched, keys_b.total() - matched, keys_a.total() - matched)
         else:
             pairs_ab = _greedy_overlap(ra.spans, rb.spans, same_label=labelled)
             matched = len(pairs_ab)
@@ -303,6 +300,25 @@ def span_f1(
                         fn[s.label] += 1
     per_label = {label: Counts(tp[label], fp[label], fn[label]) for label in sorted(tp | fp | fn)}
     return PairF1(total, per_label, len(pairs), left_out)
+
+
+def _tally_labels(
+    keys_a: Counter[_Key],
+    keys_b: Counter[_Key],
+    tp: Counter[str],
+    fp: Counter[str],
+    fn: Counter[str],
+) -> int:
+    """Count, per label, the keys both have (tp), only ``b`` has (fp) and only ``a`` has (fn);
+    the number both have."""
+    common = keys_a & keys_b
+    for key, n in common.items():
+        tp[key.label] += n
+    for key, n in (keys_b - common).items():
+        fp[key.label] += n
+    for key, n in (keys_a - common).items():
+        fn[key.label] += n
+    return common.total()
 
 
 # --------------------------------------------------------------------------- relations
@@ -324,14 +340,7 @@ def relation_f1(a: Sequence[Annotation], b: Sequence[Annotation]) -> PairF1:
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     for ra, rb in pairs:
-        keys_a, keys_b = _relation_keys(ra), _relation_keys(rb)
-        common = keys_a & keys_b
-        for key, n in common.items():
-            tp[key.label] += n
-        for key, n in (keys_b - common).items():
-            fp[key.label] += n
-        for key, n in (keys_a - common).items():
-            fn[key.label] += n
+        _tally_labels(_relation_keys(ra), _relation_keys(rb), tp, fp, fn)
     per_label = {label: Counts(tp[label], fp[label], fn[label]) for label in sorted(tp | fp | fn)}
     overall = Counts(tp.total(), fp.total(), fn.total())
     return PairF1(overall, per_label, len(pairs), left_out)
