@@ -20,7 +20,6 @@ from redline.review import (
     SpanKey,
     auto_review,
     gold_record,
-    merge_dataset,
     merge_versions,
 )
 from redline.schema.labels import LabelSchema, overlapping_neighbours
@@ -91,7 +90,7 @@ class ReviewWorklist(DocumentQueue):
         self.schema = schema
         self.annotators = annotators
         self.auto = auto_review(dataset, reviewer, annotators)
-        doc_ids = [m.doc_id for m in merge_dataset(dataset, annotators) if not m.unanimous]
+        doc_ids = self.auto.disputed
         if not doc_ids:
             raise RedlineError(
                 f"dataset {dataset.name!r}: nothing to review "

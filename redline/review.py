@@ -149,6 +149,9 @@ class AutoReviewResult:
     """Documents still needing a reviewer (spans, relations or the answer disputed)."""
     skipped_existing: int
     """Documents gold already had; never overwritten by an automatic pass."""
+    disputed: list[str] = field(default_factory=list, compare=False)
+    """Every document that is not unanimous, reviewed or not, in merge order: what the
+    review screen goes through."""
 
 
 def merge_versions(versions: dict[str, Annotation]) -> DocumentMerge:
@@ -406,9 +409,12 @@ def auto_review(
     check_name("reviewer", reviewer)
     merged = conflicts = skipped = 0
     pending: list[Annotation] = []
+    disputed: list[str] = []
     with dataset.open(GOLD_ANNOTATOR, write=True) as gold:
         try:
             for merge in merge_dataset(dataset, annotators):
+                if not merge.unanimous:
+                    disputed.append(merge.doc_id)
                 if merge.doc_id in gold:
                     skipped += 1
                 elif merge.unanimous:
@@ -422,4 +428,4 @@ def auto_review(
         finally:
             # Gold already built is kept even if a later document fails to merge.
             gold.append_many(pending)
-    return AutoReviewResult(merged=merged, conflicts=conflicts, skipped_existing=skipped)
+    return AutoReviewResult(merged, conflicts, skipped, disputed)
