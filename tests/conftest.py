@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Sequence
@@ -79,6 +80,18 @@ def seed_copies(tmp_path: Path, count: int, dataset: str) -> list[str]:
     model_file = "model:en_core_web_sm.jsonl"
     shutil.copy(REPO / "annotations" / "seeds-demo" / model_file, folder / model_file)
     return doc_ids
+
+
+def digests(*roots: Path) -> dict[str, str]:
+    """SHA-256 of every file (and the names of the folders) under each root."""
+    entries: dict[str, str] = {}
+    for root in roots:
+        for path in [root, *sorted(root.rglob("*"))] if root.is_dir() else [root]:
+            if path.is_dir():
+                entries[str(path)] = "folder"
+            elif path.exists():
+                entries[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return entries
 
 
 def jsonl_line(record: Annotation) -> bytes:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from conftest import NEWS_SCHEMA, REPO, SEEDS, seed_copies, subprocess_env
+from conftest import NEWS_SCHEMA, REPO, SEEDS, digests, seed_copies, subprocess_env
 from pty_terminal import PtyApp
 
 from redline.review import merge_dataset
@@ -307,10 +307,6 @@ def _limit_file_size(limit: int):  # type: ignore[no-untyped-def]
     return apply
 
 
-def _fingerprint(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 def test_annotate_with_the_disk_full_says_so_and_keeps_the_file(tmp_path: Path) -> None:
     corpus, doc_ids = _annotate_corpus(tmp_path)
     path = tmp_path / "annotations" / "crash" / "ana.jsonl"
@@ -370,7 +366,7 @@ def test_commands_with_the_disk_full_say_so_and_keep_existing_files(
             b'"annotator":"ana"', b'"annotator":"cai"'))  # fmt: skip
         limit = (dataset / "cai.jsonl").stat().st_size + 100
         expected = "could not save to annotations/seeds-demo/cai.jsonl: File too large"
-    before = _fingerprint(tmp_path)
+    before = digests(tmp_path)
     result = _run(
         [*args, "--root", root, "--schema", str(NEWS_SCHEMA)],
         tmp_path,
@@ -379,7 +375,7 @@ def test_commands_with_the_disk_full_say_so_and_keep_existing_files(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert expected in " ".join(result.stderr.split()), result.stderr
-    after = _fingerprint(tmp_path)
+    after = digests(tmp_path)
     lock_files = {name for name in after if name.endswith(".lock")}
     assert {k: v for k, v in after.items() if k not in lock_files} == {
         k: v for k, v in before.items() if k not in lock_files

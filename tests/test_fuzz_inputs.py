@@ -17,7 +17,6 @@ found is kept at the end as plain cases.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -34,7 +33,7 @@ import orjson
 import pytest
 import typer.main
 from cli_support import Outcome, run_redline
-from conftest import NEWS_SCHEMA, REPO
+from conftest import NEWS_SCHEMA, REPO, digests
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -92,18 +91,6 @@ def places(messages: Iterable[str], files: Iterable[str]) -> set[Place]:
         assert line is not None or re.match(r" \S", rest), message
         found.add((shown, int(line.group(1)) if line else None))
     return found
-
-
-def digests(*roots: Path) -> dict[str, str]:
-    """SHA-256 of every file (and the names of the folders) under each root."""
-    entries: dict[str, str] = {}
-    for root in roots:
-        for path in [root, *sorted(root.rglob("*"))] if root.is_dir() else [root]:
-            if path.is_dir():
-                entries[str(path)] = "folder"
-            elif path.exists():
-                entries[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return entries
 
 
 @pytest.fixture
