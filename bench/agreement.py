@@ -4,25 +4,23 @@ vs just reading the annotators' files, in the same process (target: seconds, und
 Generates the files (seed sentences as texts; the annotators agree on most spans and differ
 on some boundaries, labels and misses), then times `load_versions` (reading and validating
 every newest record) and `agreement_report` (reading plus every statistic).
-Usage: python bench/agreement.py [--docs 10000] [--spans 50]
+Usage: python -m bench.agreement [--docs 10000] [--spans 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from redline.metrics.report import agreement_report, load_versions
+from redline.schema import Annotation, Span, text_sha1
+from redline.store import open_dataset
+from redline.tokens import tokenize
 
-from redline.metrics.report import agreement_report, load_versions  # noqa: E402
-from redline.schema import Annotation, Span, text_sha1  # noqa: E402
-from redline.store import open_dataset  # noqa: E402
-from redline.tokens import tokenize  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 LABELS = ["PERSON", "ORG", "GPE", "NORP", "DATE", "EVENT"]
 ANNOTATORS = ["ana", "ben", "cai"]

@@ -13,7 +13,7 @@ last ten (text plus ~40 spans each, as `redline annotate` writes them), then run
   the index cache redline keeps beside the file, and once without it (every record checked).
 
 Ratios are against the smallest size, run in the same process. Usage:
-    python bench/scale.py [--sizes 1000,10000,100000] [--keep DIR]
+    python -m bench.scale [--sizes 1000,10000,100000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -31,15 +31,12 @@ from pathlib import Path
 
 import orjson
 
+from redline.schema import Annotation, Span, text_sha1
+from redline.store import open_dataset
+from redline.tokens import tokenize
+from tests.support.pty_terminal import PtyApp
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "tests"))
-
-from pty_terminal import PtyApp  # noqa: E402
-
-from redline.schema import Annotation, Span, text_sha1  # noqa: E402
-from redline.store import open_dataset  # noqa: E402
-from redline.tokens import tokenize  # noqa: E402
 
 LABELS = ["PERSON", "ORG", "GPE", "NORP", "DATE", "EVENT"]
 DISTINCT_TEXTS = 300

@@ -8,7 +8,7 @@ in this one process and alternating to share the machine's noise:
   (reading, the schema's ruler and clean-up, relation rules, records, the fsynced cache).
 
 Prints the throughput ratio redline / baseline (target >= 0.9), and the time of a second,
-fully cached run. Usage: python bench/suggest.py [--docs 2000] [--repeat 2] [--n-process 1]
+fully cached run. Usage: python -m bench.suggest [--docs 2000] [--repeat 2] [--n-process 1]
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import random
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,13 +23,12 @@ from pathlib import Path
 import orjson
 import spacy
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from redline.corpus import Corpus
+from redline.schema import load_schema
+from redline.store import open_dataset
+from redline.suggest import Suggester, suggest_documents
 
-from redline.corpus import Corpus  # noqa: E402
-from redline.schema import load_schema  # noqa: E402
-from redline.store import open_dataset  # noqa: E402
-from redline.suggest import Suggester, suggest_documents  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 
 def seed_sentences() -> list[str]:

@@ -4,28 +4,24 @@ on the whole suggest path (reading, model, rules, records, the fsynced cache).
 Same corpus as bench/suggest.py (documents made of the seed articles' sentences); each run
 suggests into an empty dataset, so nothing comes from the cache. Runs alternate in this one
 process to share the machine's noise; the best of ``--repeat`` is kept for each.
-Usage: python bench/suggest_processes.py [--docs 2000] [--repeat 2] [--processes 2]
+Usage: python -m bench.suggest_processes [--docs 2000] [--repeat 2] [--processes 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench.suggest import build_corpus
+from redline.corpus import Corpus
+from redline.schema import load_schema
+from redline.store import open_dataset
+from redline.suggest import Suggester, suggest_documents
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "bench"))
-
-from suggest import build_corpus  # noqa: E402
-
-from redline.corpus import Corpus  # noqa: E402
-from redline.schema import load_schema  # noqa: E402
-from redline.store import open_dataset  # noqa: E402
-from redline.suggest import Suggester, suggest_documents  # noqa: E402
 
 
 def timed_run(corpus: Path, root: Path, name: str, n_process: int) -> float:

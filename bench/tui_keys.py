@@ -6,7 +6,7 @@ Each sample runs from handing a cursor key to the app until the first frame writ
 the ratio large/small (the Line API view and the cached side panel should keep it near 1),
 and the large median against DESIGN.md's 16 ms target; then the time from saving a document
 to the next one on screen (target 50 ms).
-Usage: python bench/tui_keys.py [--presses 200]
+Usage: python -m bench.tui_keys [--presses 200]
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from redline.corpus import Corpus
+from redline.schema import Annotation, Span, load_schema, text_sha1
+from redline.store import open_dataset
+from redline.suggest import Suggester, suggest_documents
+from redline.tokens import tokenize
+from redline.tui.app import RedlineApp
+from redline.worklist import Worklist
 
-from redline.corpus import Corpus  # noqa: E402
-from redline.schema import Annotation, Span, load_schema, text_sha1  # noqa: E402
-from redline.store import open_dataset  # noqa: E402
-from redline.suggest import Suggester, suggest_documents  # noqa: E402
-from redline.tokens import tokenize  # noqa: E402
-from redline.tui.app import RedlineApp  # noqa: E402
-from redline.worklist import Worklist  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 LABELS = ["PERSON", "ORG", "GPE", "NORP", "DATE", "EVENT"]
 

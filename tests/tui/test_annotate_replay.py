@@ -1,0 +1,79 @@
+"""Replay: a scripted annotator corrects the suggestions on seeds/004 with the keyboard alone.
+
+The expected record was written by hand from reading the article: the model's spans are
+right but for "Cambodia" in "the Cambodia Senate leader" (the Senate is the ORG), "Pol Pot" is
+missing, and two relations are missing (Say Chhum is President of the Cambodian Senate and
+Vice President of the CPP).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.tui import make_app, prepare_suggestions, saved
+
+DOC = "004_e6856780379e1273"
+
+
+@pytest.fixture(scope="module")
+def cached_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("replay")
+    prepare_suggestions(root)
+    return root
+
+
+def typed(text: str) -> list[str]:
+    return ["space" if c == " " else c for c in text]
+
+
+KEYS = [
+    # Say Chhum LEADER_OF Cambodian Senate: cursor to the 5th span, relation, back to the 2nd
+    *["tab"] * 5, "r", *["shift+tab"] * 3, "enter", "l",
+    # Say Chhum MEMBER_OF Cambodian People's Party
+    *["tab"] * 3, "r", *["shift+tab"] * 2, "enter", "m",
+    # "the Cambodia Senate leader": the ORG is "Cambodia Senate", not the GPE "Cambodia"
+    *["tab"] * 5, "shift+right", "2",
+    # "Pol Pot" was missed: search for it, label the match PERSON
+    "slash", *typed("Pol Pot"), "enter", "1",
+    # everything else is right: accept the rest, save
+    "A", "enter",
+]  # fmt: skip
+
+
+async def test_replay_keys_make_the_expected_record(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path, start=4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.document.doc_id == DOC
+        for key in KEYS:
+            await pilot.press(key)
+        await pilot.pause()
+    print(f"\nreplay on {DOC}: {len(KEYS)} key presses")
+
+    (record,) = saved(tmp_path)
+    assert record.doc_id == DOC
+    assert record.answer == "accept"
+    text = record.text
+    by_id = {s.id: s for s in record.spans}
+    added = {(text[s.start : s.end], s.label) for s in record.spans if s.edit == "added"}
+    assert added == {("Cambodia Senate", "ORG"), ("Pol Pot", "PERSON")}
+    assert [(text[s.start : s.end], s.label, s.start) for s in record.rejected] == [
+        ("Cambodia", "GPE", 271)
+    ]
+    assert len(record.spans) == 39
+    assert {s.edit for s in record.spans} == {"accepted", "added"}
+    relations = {
+        (
+            text[by_id[r.head].start : by_id[r.head].end],
+            r.label,
+            text[by_id[r.child].start : by_id[r.child].end],
+            r.edit,
+        )
+        for r in record.relations
+    }
+    assert relations == {
+        ("Nguyen Phu Trong", "MEETS", "Say Chhum", "accepted"),
+        ("Say Chhum", "LEADER_OF", "Cambodian Senate", "added"),
+        ("Say Chhum", "MEMBER_OF", "Cambodian People's Party", "added"),
+    }
+    assert record.rejected_relations == []
