@@ -252,7 +252,7 @@ def annotate(
     finally:
         # A big corpus is indexed while the first document is on screen, so its bad lines
         # are known only now; listed after the UI, where they stay readable.
-        worklist.index.finish()
+        worklist.finish_index()
         _report_problems(corpus)
 
 
@@ -275,31 +275,31 @@ def review(
     from redline.review import auto_review
 
     store = open_dataset(dataset, root)
-    chosen = [a.strip() for a in annotators.split(",")] if annotators else None
-    people = store.annotators(include_models=False)
-    for name in chosen or []:
-        if name not in people:
-            known = ", ".join(people) or "none"
-            raise RedlineError(f"dataset {dataset!r} has no annotator {name!r} (it has: {known})")
-    # Lines of the annotators' files that cannot be read take no part in the merge: say so.
-    for name in chosen or people:
-        with store.open(name) as log:
-            _warn([*log.problems, *log.torn])
+    chosen = _names(annotators)
     if auto:
         result = auto_review(store, reviewer, chosen)
+        # Lines of the annotators' files that cannot be read took no part in the merge.
+        _warn(result.problems)
         out.print(
             f"merged {result.merged} unanimous document(s) into {dataset}/gold.jsonl "
             f"({result.skipped_existing} already there); {result.conflicts} remain in conflict"
         )
         return
-    from redline.adjudication import ReviewWorklist
+    from redline.review import ReviewWorklist
     from redline.tui.app import RedlineApp
     from redline.tui.bindings import load_keymap
 
     keys = load_keymap(keymap)
-    worklist = ReviewWorklist(store, reviewer, resolve_schema(schema), chosen)
+    worklist = ReviewWorklist.start(store, reviewer, resolve_schema(schema), chosen)
+    _warn(worklist.auto.problems)
     out.print(f"merged {worklist.auto.merged} unanimous document(s) into gold")
     RedlineApp(worklist, keymap=keys).run()
+
+
+def _names(listed: str | None) -> list[str] | None:
+    """A comma-separated option as names, empty ones dropped; None when not given."""
+    names = [name.strip() for name in listed.split(",") if name.strip()] if listed else []
+    return names or None
 
 
 FORMATS = ("jsonl", "prodigy", "spacy", "conll", "brat")
@@ -331,9 +331,7 @@ def export_command(
     if split is not None and not 0 < split < 1:
         raise RedlineError(f"--split must be between 0 and 1 (exclusive), not {split}")
     store = open_dataset(dataset, root)
-    if source not in store.annotators():
-        known = ", ".join(store.annotators()) or "none"
-        raise RedlineError(f"dataset {dataset!r} has no {source!r} records (it has: {known})")
+    store.require(source)
     with store.open(source) as log:
         _warn([*log.problems, *log.torn])
         records = list(log.iter_newest())
@@ -500,8 +498,8 @@ def agreement(
     from redline.metrics.report import agreement_json, agreement_report
 
     store = open_dataset(dataset, root)
-    chosen = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    wanted = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
+    chosen = _names(annotators)
+    wanted = _names(labels)
     if wanted:
         known = resolve_schema(schema).entity_labels
         unknown = [label for label in wanted if label not in known]

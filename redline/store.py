@@ -34,7 +34,8 @@ from redline.errors import (
     describe_validation_error,
     display_path,
 )
-from redline.schema.records import MODEL_ANNOTATOR_PREFIX, Annotation, Document
+from redline.schema.keys import is_model, is_person
+from redline.schema.records import Annotation, Document
 
 DEFAULT_ROOT = Path("annotations")
 RECORD_SUFFIX = ".jsonl"
@@ -55,11 +56,6 @@ def check_name(kind: str, name: str) -> str:
             "(at most 100, not starting with '.' or '-', no '..')"
         )
     return name
-
-
-def model_annotator(model_name: str) -> str:
-    """The pseudo-annotator under which a model's suggestions are stored."""
-    return f"{MODEL_ANNOTATOR_PREFIX}{Path(model_name).name}"
 
 
 class AnnotatorLog(ABC):
@@ -144,10 +140,28 @@ class DatasetStore(ABC):
     name: str
 
     @abstractmethod
-    def annotators(self, include_models: bool = True) -> list[str]: ...
+    def annotators(self, include_models: bool = True) -> list[str]:
+        """Every annotator with a file, sorted; without the models' pseudo-annotators when
+        ``include_models`` is False."""
 
     @abstractmethod
     def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
+
+    def people(self) -> list[str]:
+        """The annotators whose versions are compared and reviewed: no model, not gold."""
+        return [name for name in self.annotators() if is_person(name)]
+
+    def require(self, *names: str, people_only: bool = False) -> list[str]:
+        """``names``, once each, after checking the dataset has them all (only among its
+        people with ``people_only``); else one error naming what is missing and what is there."""
+        known = self.people() if people_only else self.annotators()
+        missing = [name for name in names if name not in known]
+        if missing:
+            raise RedlineError(
+                f"dataset {self.name!r} has no annotator {', '.join(map(repr, missing))} "
+                f"(it has: {', '.join(known) or 'none'})"
+            )
+        return list(dict.fromkeys(names))
 
 
 class JsonlAnnotatorLog(AnnotatorLog):
@@ -510,7 +524,7 @@ class JsonlDataset(DatasetStore):
         names = sorted(p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file())
         if include_models:
             return names
-        return [n for n in names if not n.startswith(MODEL_ANNOTATOR_PREFIX)]
+        return [n for n in names if not is_model(n)]
 
     def open(self, annotator: str, *, write: bool = False) -> JsonlAnnotatorLog:
         return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write)

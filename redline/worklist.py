@@ -1,20 +1,20 @@
 """An annotator's way through a corpus: which document is k of N, where to resume, what the
 model suggests for each, and saving each verified version.
 
-The annotate UI (and any script) drives annotation through this one object, so the same code
-decides resume points, loads suggestions and writes records, whatever the front end.
+The annotate UI (and any script) drives annotation through this one object, a
+:class:`redline.queue.DocumentQueue`, so the same code decides resume points, loads
+suggestions and writes records, whatever the front end.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Protocol
 
 from redline.corpus import Corpus, CorpusIndex
 from redline.editing import EditSession
 from redline.errors import RedlineError
+from redline.queue import Opened, QueueProgress
+from redline.schema.keys import is_model
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Answer, Document
 from redline.store import AnnotatorLog, DatasetStore, check_name
@@ -22,93 +22,7 @@ from redline.suggest.suggester import Suggester, SuggestionCache
 from redline.tokens import tokenize
 
 
-@dataclass(frozen=True)
-class Opened:
-    """A document ready to edit: its position, the session, and where its spans came from."""
-
-    position: int
-    session: EditSession
-    source: str  # "saved", "suggested" or "empty"
-    text_changed: bool = False
-
-
-class DocumentIndex(Protocol):
-    """The documents of a queue in order; it may still be growing (``complete`` False)."""
-
-    doc_ids: list[str]
-    complete: bool
-
-    def __len__(self) -> int: ...
-
-    def position(self, doc_id: str) -> int | None: ...
-
-    def has(self, position: int) -> bool: ...
-
-    def iter_ids(self) -> Iterator[str]: ...
-
-
-class DocumentQueue:
-    """Where one person stands in an ordered list of documents whose versions go to ``log``:
-    what the annotate and review screens share."""
-
-    index: DocumentIndex
-    log: AnnotatorLog
-    _done: int | None = None
-
-    def __len__(self) -> int:
-        """All the documents (waits for the index to be complete)."""
-        return len(self.index)
-
-    def known_length(self) -> tuple[int, bool]:
-        """The documents indexed so far, and whether that is all of them (for a header that
-        must not wait)."""
-        return len(self.index.doc_ids), self.index.complete
-
-    def has(self, position: int) -> bool:
-        return self.index.has(position)
-
-    @property
-    def done(self) -> int:
-        """Documents with a saved version (counted once the index is complete, then kept up
-        to date by saves: the header reads it on every key press)."""
-        if self._done is None:
-            done = sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
-            if not self.index.complete:
-                return done
-            self._done = done
-        return self._done
-
-    def is_saved(self, position: int) -> bool:
-        return self.index.doc_ids[position] in self.log
-
-    def resume_position(self) -> int:
-        """The first document without a saved record; the last one when all are done. Only
-        the part of the corpus before it is indexed first."""
-        doc_id = self.log.resume_point(self.index.iter_ids())
-        return len(self) - 1 if doc_id is None else self.position_of(doc_id)
-
-    def position_of(self, doc_id: str) -> int:
-        position = self.index.position(doc_id)
-        if position is None:
-            raise RedlineError(self.not_here(doc_id))
-        return position
-
-    def not_here(self, doc_id: str) -> str:
-        return f"no document {doc_id!r} here"
-
-    def skipped_documents(self) -> int:
-        """Documents that could not be read (a bad corpus line or file)."""
-        return 0
-
-    def append(self, record: Annotation) -> None:
-        """Save durably and keep the done count right."""
-        new = record.doc_id not in self.log
-        self.log.append(record)
-        if new and self._done is not None and self.index.position(record.doc_id) is not None:
-            self._done += 1
-
-
-class Worklist(DocumentQueue):
+class Worklist(QueueProgress):
     """Documents of a corpus for one annotator of one dataset (holds the annotator's lock)."""
 
     def __init__(
@@ -120,7 +34,7 @@ class Worklist(DocumentQueue):
         suggester: Suggester | None = None,
     ) -> None:
         check_name("annotator", annotator)
-        if annotator.startswith("model:"):
+        if is_model(annotator):
             raise RedlineError(f"{annotator!r} is the name of a model's suggestions, not a person")
         self.corpus = corpus
         self.dataset = dataset
@@ -141,6 +55,9 @@ class Worklist(DocumentQueue):
     def skipped_documents(self) -> int:
         """Bad lines or files of the corpus met so far (all of them once indexed)."""
         return len(self.corpus.problems)
+
+    def finish_index(self) -> None:
+        self.index.finish()
 
     def document(self, position: int) -> Document:
         return self.index.document(position)

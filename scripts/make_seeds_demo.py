@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from redline.adjudication import ReviewWorklist  # noqa: E402
+from redline.review import ReviewWorklist  # noqa: E402
 from redline.corpus import Corpus  # noqa: E402
 from redline.editing import EditSession, SpanState  # noqa: E402
 from redline.schema import load_schema  # noqa: E402
@@ -102,7 +102,7 @@ def annotate(root: Path, name: str, edits: Callable[[EditSession], None]) -> Non
 def review(root: Path, reviewer: str) -> None:
     """Take ana's side everywhere but at "CPP Honorary", where ben resized it right."""
     schema = load_schema(REPO / "schema" / "news.toml")
-    worklist = ReviewWorklist(open_dataset(DATASET, root), reviewer, schema)
+    worklist = ReviewWorklist.start(open_dataset(DATASET, root), reviewer, schema)
     try:
         for position in range(len(worklist)):
             session = worklist.open(position).session

@@ -35,7 +35,7 @@ import krippendorff
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.review import RelationKey, SpanKey, check_same_text
+from redline.schema.keys import RelationKey, SpanKey, check_same_text
 from redline.schema.records import Annotation, Span
 from redline.tokens import tokenize
 

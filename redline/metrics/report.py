@@ -29,8 +29,8 @@ from redline.metrics.agreement import (
     token_fleiss_kappa,
 )
 from redline.metrics.edits import EditSummary, summarize_edits
-from redline.review import GOLD_ANNOTATOR
-from redline.schema.records import MODEL_ANNOTATOR_PREFIX, Annotation
+from redline.schema.keys import GOLD_ANNOTATOR, is_model
+from redline.schema.records import Annotation
 from redline.store import DatasetStore
 from redline.tokens import tokenize
 
@@ -63,10 +63,6 @@ class AgreementReport:
     """Lines of the annotators' files that could not be read and were left out."""
 
 
-def people(dataset: DatasetStore) -> list[str]:
-    return [a for a in dataset.annotators(include_models=False) if a != GOLD_ANNOTATOR]
-
-
 def load_versions(
     dataset: DatasetStore,
     annotators: Sequence[str],
@@ -76,13 +72,7 @@ def load_versions(
     """Each annotator's newest records, restricted to ``labels`` when given. The lines that
     could not be read are left out and added to ``problems``: the numbers then rest on fewer
     records than the files hold, and the user must hear which."""
-    known = dataset.annotators()
-    missing = [a for a in annotators if a not in known]
-    if missing:
-        raise RedlineError(
-            f"dataset {dataset.name!r} has no annotator {', '.join(map(repr, missing))} "
-            f"(it has: {', '.join(known) or 'none'})"
-        )
+    dataset.require(*annotators)
     versions: dict[str, list[Annotation]] = {}
     for name in annotators:
         with dataset.open(name) as log:
@@ -106,7 +96,7 @@ def agreement_report(
     annotators: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
 ) -> AgreementReport:
-    names = list(annotators) if annotators else people(dataset)
+    names = list(annotators) if annotators else dataset.people()
     if len(names) < 2:
         found = ", ".join(names) or "none"
         raise RedlineError(
@@ -197,7 +187,7 @@ class EvaluationReport:
 
 
 def default_prediction(dataset: DatasetStore) -> str:
-    models = [a for a in dataset.annotators() if a.startswith(MODEL_ANNOTATOR_PREFIX)]
+    models = [a for a in dataset.annotators() if is_model(a)]
     if not models:
         raise RedlineError(
             f"dataset {dataset.name!r} has no model suggestions; pass --pred ANNOTATOR "
@@ -214,7 +204,7 @@ def evaluation_report(
     pred = pred or default_prediction(dataset)
     problems: list[InputError] = []
     versions = load_versions(dataset, [gold, pred], problems=problems)
-    everyone = load_versions(dataset, people(dataset), problems=problems)
+    everyone = load_versions(dataset, dataset.people(), problems=problems)
     return EvaluationReport(
         gold=gold,
         pred=pred,

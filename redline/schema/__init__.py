@@ -1,5 +1,16 @@
 """Records and label schemas: the one format that flows through redline."""
 
+from redline.schema.keys import (
+    GOLD_ANNOTATOR,
+    MODEL_ANNOTATOR_PREFIX,
+    RelationKey,
+    SpanKey,
+    check_same_text,
+    is_model,
+    is_person,
+    keys_of,
+    model_annotator,
+)
 from redline.schema.labels import (
     DEFAULT_SCHEMA_PATH,
     EntityType,
@@ -12,7 +23,6 @@ from redline.schema.labels import (
 )
 from redline.schema.records import (
     FORMAT_VERSION,
-    MODEL_ANNOTATOR_PREFIX,
     Annotation,
     Answer,
     Document,
@@ -28,6 +38,7 @@ from redline.schema.records import (
 __all__ = [
     "DEFAULT_SCHEMA_PATH",
     "FORMAT_VERSION",
+    "GOLD_ANNOTATOR",
     "MODEL_ANNOTATOR_PREFIX",
     "Annotation",
     "Answer",
@@ -38,12 +49,19 @@ __all__ = [
     "Origin",
     "PatternSet",
     "Relation",
+    "RelationKey",
     "RelationType",
     "Span",
+    "SpanKey",
     "SuggestedBy",
     "annotation_json_schema",
+    "check_same_text",
     "generic_schema",
+    "is_model",
+    "is_person",
+    "keys_of",
     "load_schema",
+    "model_annotator",
     "resolve_schema",
     "text_sha1",
 ]

@@ -23,13 +23,13 @@ from pydantic import (
     model_validator,
 )
 
+from redline.schema.keys import is_model
+
 FORMAT_VERSION = 1
 
 Origin = Literal["model", "rule", "annotator"]
 Edit = Literal["accepted", "relabeled", "resized", "added"]
 Answer = Literal["accept", "reject", "ignore"]
-
-MODEL_ANNOTATOR_PREFIX = "model:"
 
 
 def text_sha1(text: str) -> str:
@@ -170,7 +170,7 @@ class Annotation(Document):
 
     @property
     def is_model(self) -> bool:
-        return self.annotator.startswith(MODEL_ANNOTATOR_PREFIX)
+        return is_model(self.annotator)
 
     @model_validator(mode="after")
     def _consistent(self) -> Annotation:

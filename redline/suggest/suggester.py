@@ -17,9 +17,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from redline.errors import StoreLockedError
+from redline.schema.keys import model_annotator
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document, Relation, Span, SuggestedBy
-from redline.store import AnnotatorLog, DatasetStore, model_annotator
+from redline.store import AnnotatorLog, DatasetStore
 from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
 from redline.suggest.relations import suggest_relations
 

@@ -105,7 +105,7 @@ class AnnotateScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="index")
     def finish_index(self) -> None:
         """Index the rest of a big corpus while the first document is already on screen."""
-        self.worklist.index.finish()
+        self.worklist.finish_index()
         self.app.call_from_thread(self._index_finished)
 
     def _index_finished(self) -> None:

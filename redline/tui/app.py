@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from redline.adjudication import ReviewWorklist
+from redline.review import ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.bindings import key_table
 from redline.tui.review import ReviewScreen

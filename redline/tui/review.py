@@ -6,8 +6,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from redline.adjudication import ConflictChoices, ReviewWorklist
 from redline.editing import EditRefused
+from redline.review import ConflictChoices, ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.modals import PromptScreen
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from redline.adjudication import ReviewWorklist
+from redline.review import ReviewWorklist
 from redline.schema import Annotation, load_schema
 from redline.store import open_dataset
 from redline.tui.app import RedlineApp
@@ -33,7 +33,9 @@ def gold(root: Path) -> list[Annotation]:
 
 
 def make(root: Path) -> tuple[RedlineApp, ReviewWorklist]:
-    worklist = ReviewWorklist(open_dataset("seeds-demo", root), "rita", load_schema(NEWS_SCHEMA))
+    worklist = ReviewWorklist.start(
+        open_dataset("seeds-demo", root), "rita", load_schema(NEWS_SCHEMA)
+    )
     return RedlineApp(worklist), worklist
 
 

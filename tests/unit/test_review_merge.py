@@ -9,12 +9,9 @@ import pytest
 
 from redline.errors import RedlineError
 from redline.review import (
-    GOLD_ANNOTATOR,
     AutoReviewResult,
     RelationConflict,
-    RelationKey,
     SpanConflict,
-    SpanKey,
     Vote,
     auto_review,
     gold_record,
@@ -22,6 +19,7 @@ from redline.review import (
     merge_versions,
     unanimous_gold,
 )
+from redline.schema.keys import GOLD_ANNOTATOR, RelationKey, SpanKey
 from redline.schema.records import Annotation, Relation, Span
 from redline.store import JsonlDataset, open_dataset
 from tests.support.data import DEFAULT_TEXT, make_record, relation, span

@@ -1,6 +1,7 @@
 """A reviewer's way through the documents annotators disagree on, into ``gold.jsonl``.
 
-Unanimous documents are merged without asking (:func:`redline.review.auto_review`); the rest
+Unanimous documents are merged without asking (:func:`redline.review.gold.write_unanimous`,
+run once by :meth:`ReviewWorklist.start`); the rest
 open as an editing session whose agreed spans are already accepted and whose competing spans
 are pending, so the reviewer takes a side per conflict, takes a whole annotator's version, or
 edits freely with the annotate keys. The screen drives it through the same calls as the
@@ -9,26 +10,19 @@ annotator's :class:`redline.worklist.Worklist`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from redline.editing import EditRefused, EditSession
 from redline.errors import RedlineError
-from redline.review import (
-    DocumentMerge,
-    RelationKey,
-    SpanKey,
-    auto_review,
-    gold_record,
-    merge_versions,
-)
+from redline.queue import Opened, QueueProgress
+from redline.review.gold import AutoReviewResult, gold_record, open_versions, write_unanimous
+from redline.review.merge import DocumentMerge, merge_versions
+from redline.schema.keys import GOLD_ANNOTATOR, RelationKey, SpanKey, keys_of
 from redline.schema.labels import LabelSchema, overlapping_neighbours
 from redline.schema.records import Annotation, Answer, Relation, Span
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.tokens import tokenize
-from redline.worklist import DocumentQueue, Opened
-
-GOLD = "gold"
 
 
 @dataclass
@@ -72,7 +66,7 @@ class _Positions:
         return iter(self.doc_ids)
 
 
-class ReviewWorklist(DocumentQueue):
+class ReviewWorklist(QueueProgress):
     """The documents in conflict, for one reviewer; holds the lock on ``gold.jsonl``."""
 
     suggester = None
@@ -82,26 +76,50 @@ class ReviewWorklist(DocumentQueue):
         dataset: DatasetStore,
         reviewer: str,
         schema: LabelSchema,
-        annotators: list[str] | None = None,
+        versions: dict[str, AnnotatorLog],
+        gold: AnnotatorLog,
+        auto: AutoReviewResult,
     ) -> None:
+        """Use :meth:`start`: it opens the logs and runs the automatic pass first."""
         self.dataset = dataset
-        self.reviewer = check_name("reviewer", reviewer)
+        self.reviewer = reviewer
         self.annotator = f"{reviewer} (review)"
         self.schema = schema
-        self.annotators = annotators
-        self.auto = auto_review(dataset, reviewer, annotators)
-        doc_ids = self.auto.disputed
-        if not doc_ids:
-            raise RedlineError(
-                f"dataset {dataset.name!r}: nothing to review "
-                f"({self.auto.merged} unanimous document(s) merged into gold)"
-            )
-        self.index = _Positions(doc_ids)
-        self.log: AnnotatorLog = dataset.open(GOLD, write=True)
-        # Opened once: opening a log reads its whole file, too slow for each document shown.
-        names = annotators or dataset.annotators(include_models=False)
-        self._versions = {name: dataset.open(name) for name in names if name != GOLD}
+        self.auto = auto
+        self.index = _Positions(auto.disputed)
+        self.log = gold
+        self._versions = versions
         self._documents: dict[int, ReviewDocument] = {}
+
+    @classmethod
+    def start(
+        cls,
+        dataset: DatasetStore,
+        reviewer: str,
+        schema: LabelSchema,
+        annotators: list[str] | None = None,
+    ) -> ReviewWorklist:
+        """Open each annotator's log once (for reading) and gold once (holding its lock),
+        merge the unanimous documents into gold, and queue the rest. The logs' unreadable
+        lines are in ``auto.problems``, for the caller to report."""
+        check_name("reviewer", reviewer)
+        versions = open_versions(dataset, annotators)
+        try:
+            gold = dataset.open(GOLD_ANNOTATOR, write=True)
+        except BaseException:
+            _close(versions.values())
+            raise
+        try:
+            auto = write_unanimous(versions, gold, reviewer)
+            if not auto.disputed:
+                raise RedlineError(
+                    f"dataset {dataset.name!r}: nothing to review "
+                    f"({auto.merged} unanimous document(s) merged into gold)"
+                )
+        except BaseException:
+            _close([gold, *versions.values()])
+            raise
+        return cls(dataset, reviewer, schema, versions, gold, auto)
 
     def not_here(self, doc_id: str) -> str:
         return f"{doc_id!r} is not among the documents to review"
@@ -169,7 +187,7 @@ class ReviewWorklist(DocumentQueue):
         tokens = tokenize(document.text)
         saved = self.log.newest(document.doc_id)
         if saved is not None:
-            session = EditSession(document, self.schema, GOLD, saved=saved, tokens=tokens)
+            session = EditSession(document, self.schema, GOLD_ANNOTATOR, saved=saved, tokens=tokens)
             return Opened(position, session, "saved")
         ids = {key: span_id for span_id, key in review.keys.items()}
         spans = [
@@ -184,9 +202,11 @@ class ReviewWorklist(DocumentQueue):
             document,
             spans=spans,
             relations=relations,
-            annotator=GOLD,
+            annotator=GOLD_ANNOTATOR,
         )
-        session = EditSession(document, self.schema, GOLD, suggestions=start, tokens=tokens)
+        session = EditSession(
+            document, self.schema, GOLD_ANNOTATOR, suggestions=start, tokens=tokens
+        )
         agreed_relations = {k for k, _ in merge.agreed_relations}
         session.settle(
             [ids[key] for key, _ in merge.agreed_spans],
@@ -203,24 +223,14 @@ class ReviewWorklist(DocumentQueue):
         version = review.merge.versions.get(annotator)
         if version is None:
             raise EditRefused(f"{annotator} has no version of this document")
-        theirs = {SpanKey(s.start, s.end, s.label) for s in version.spans}
-        if version.answer != "accept":
-            theirs = set()
+        theirs, their_relations = (
+            keys_of(version.spans, version.relations) if version.answer == "accept" else ({}, [])
+        )
         by_key = {key: span_id for span_id, key in review.keys.items()}
-        keep = {by_key[k] for k in theirs if k in by_key}
+        keep = {by_key[k] for k in theirs.values() if k in by_key}
         among = {s.id for s in session.spans}
-        their_relations = set()
-        spans_by_id = {s.id: s for s in version.spans}
-        for relation in version.relations if version.answer == "accept" else []:
-            head, child = spans_by_id[relation.head], spans_by_id[relation.child]
-            their_relations.add(
-                RelationKey(
-                    SpanKey(head.start, head.end, head.label),
-                    SpanKey(child.start, child.end, child.label),
-                    relation.label,
-                )
-            )
-        keep_relations = {i for i, k in review.relation_keys.items() if k in their_relations}
+        wanted = set(their_relations)
+        keep_relations = {i for i, k in review.relation_keys.items() if k in wanted}
         session.choose(keep, among, keep_relations, {r.id for r in session.relations})
 
     def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
@@ -235,12 +245,7 @@ class ReviewWorklist(DocumentQueue):
             )
         position = self.position_of(session.document.doc_id)
         merge = self.review_document(position).merge
-        keys = {s.id: SpanKey(s.start, s.end, s.label) for s in live}
-        relations = [
-            RelationKey(keys[r.head], keys[r.child], r.label)
-            for r in session.relations
-            if r.live and r.head in keys and r.child in keys
-        ]
+        keys, relations = keys_of(live, [r for r in session.relations if r.live])
         record = gold_record(
             merge, self.reviewer, list(keys.values()), relations, note=session.note, seconds=seconds
         )
@@ -250,6 +255,9 @@ class ReviewWorklist(DocumentQueue):
         return record
 
     def close(self) -> None:
-        self.log.close()
-        for log in self._versions.values():
-            log.close()
+        _close([self.log, *self._versions.values()])
+
+
+def _close(logs: Iterable[AnnotatorLog]) -> None:
+    for log in logs:
+        log.close()
