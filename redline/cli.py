@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +26,7 @@ from rich.table import Table
 from redline import __version__
 from redline.corpus import Corpus
 from redline.errors import RedlineError, display_path
+from redline.formats import READERS, WRITERS
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import LabelSummary, dataset_stats, summarize_labels
 from redline.schema.labels import resolve_schema
@@ -302,8 +303,26 @@ def _names(listed: str | None) -> list[str] | None:
     return names or None
 
 
-FORMATS = ("jsonl", "prodigy", "spacy", "conll", "brat")
-IMPORT_FORMATS = ("prodigy", "brat", "jsonl", "text")
+def _choice(known: Iterable[str]) -> Callable[[str], str]:
+    """A converter that takes one of ``known`` (a format registry's names)."""
+    names = list(known)
+
+    def parse(value: str) -> str:
+        if value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        return value
+
+    return parse
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a number") from None
+    if not 0 < number < 1:
+        raise typer.BadParameter(f"{value} is not between 0 and 1 (exclusive)")
+    return number
 
 
 @app.command("export")
@@ -312,42 +331,40 @@ def export_command(
         Path, typer.Argument(metavar="OUT", help="File (or folder for spacy/brat).")
     ],
     dataset: Annotated[str, typer.Option(help="Dataset to export from.")],
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", parser=_choice(WRITERS), help=f"One of: {', '.join(WRITERS)}."),
+    ],
     source: Annotated[
         str, typer.Option(help="'gold' (the reviewed set) or an annotator's name.")
     ] = "gold",
     split: Annotated[
-        float | None, typer.Option(help="Fraction of documents for a dev set (e.g. 0.2).")
+        float | None,
+        typer.Option(parser=_fraction, help="Fraction of documents for a dev set (e.g. 0.2)."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev shuffle.")] = 0,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Export a dataset's gold (or one annotator's) records for training or other tools."""
-    from redline.formats.export import export_records
+    from redline.formats.export import export_dataset
 
-    if fmt not in FORMATS:
-        raise RedlineError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if split is not None and not 0 < split < 1:
-        raise RedlineError(f"--split must be between 0 and 1 (exclusive), not {split}")
     store = open_dataset(dataset, root)
-    store.require(source)
-    with store.open(source) as log:
-        _warn([*log.problems, *log.torn])
-        records = list(log.iter_newest())
-    if fmt in ("spacy", "conll", "brat"):
-        records = [r for r in records if r.answer == "accept"]
-    paths = export_records(records, fmt, out_path, resolve_schema(schema), split, seed)  # type: ignore[arg-type]
+    result = export_dataset(store, source, fmt, out_path, resolve_schema(schema), split, seed)
+    _warn(result.problems)
     out.print(
-        f"exported {len(records)} {source} document(s) of {dataset} as {fmt}: "
-        + escape(", ".join(display_path(p) for p in paths))
+        f"exported {result.documents} {source} document(s) of {dataset} as {fmt}: "
+        + escape(", ".join(display_path(p) for p in result.paths))
     )
 
 
 @app.command("import")
 def import_command(
     in_path: Annotated[Path, typer.Argument(metavar="IN", help="File or folder to import.")],
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(IMPORT_FORMATS)}.")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", parser=_choice(READERS), help=f"One of: {', '.join(READERS)}."),
+    ],
     dataset: Annotated[str, typer.Option(help="Dataset to import into.")],
     annotator: Annotated[str, typer.Option(help="Whose records they become.")],
     skip_invalid: Annotated[
@@ -357,26 +374,20 @@ def import_command(
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Import Prodigy, brat, our JSONL or plain text as records, validated against the schema."""
-    from redline.formats.importing import import_file
+    from redline.formats.importing import import_into
 
-    if fmt not in IMPORT_FORMATS:
-        raise RedlineError(f"unknown format {fmt!r}; use one of {', '.join(IMPORT_FORMATS)}")
-    if not in_path.exists():
-        raise RedlineError(f"{display_path(in_path)}: no such file or folder")
     store = open_dataset(dataset, root)
-    check_name("annotator", annotator)
-    result = import_file(in_path, fmt, annotator, resolve_schema(schema))  # type: ignore[arg-type]
+    result = import_into(
+        store, in_path, fmt, annotator, resolve_schema(schema), skip_invalid=skip_invalid
+    )
     for problem in result.problems:
         err.print(f"[yellow]problem:[/] {_one_line(problem)}", highlight=False, soft_wrap=True)
-    if result.problems and not skip_invalid:
+    if result.location is None:
         raise RedlineError(
             f"{len(result.problems)} problem(s) in {display_path(in_path)}; nothing was written "
             "(fix them, or pass --skip-invalid to import the other records)"
         )
-    with store.open(annotator, write=True) as log:
-        log.append_many(result.records)
-        where = log.location
-    out.print(f"imported {len(result.records)} record(s) into {escape(where)}")
+    out.print(f"imported {len(result.records)} record(s) into {escape(result.location)}")
 
 
 @app.command()

@@ -12,14 +12,16 @@ from spacy.language import Language
 
 
 @lru_cache(maxsize=4)
-def _tokenizer(lang: str) -> Language:
+def blank(lang: str = "en") -> Language:
+    """spaCy's blank pipeline for ``lang``, made once per process: its tokenizer and vocab
+    are what every format and the token cursor cut texts with."""
     return spacy.blank(lang)
 
 
 def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """(start, end) character offsets of each token, as spaCy's tokenizer for ``lang`` cuts
     them (the stock English pipelines use the same rules, so suggestions line up)."""
-    doc = _tokenizer(lang).make_doc(text)
+    doc = blank(lang).make_doc(text)
     # Read the offsets as one array: far faster than making a Token object per token.
     rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if len(doc) else []
     return [(start, start + length) for start, length, space in rows if not space]

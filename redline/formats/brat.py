@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from redline.atomic import write_atomic
@@ -87,6 +87,14 @@ def ann_text(record: Annotation) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def export_brat_folder(
+    records: Iterable[Annotation], out_dir: Path, schema: LabelSchema
+) -> list[Path]:
+    """:func:`export_brat`, naming the folder rather than each file (what a user is told)."""
+    export_brat(records, out_dir, schema)
+    return [Path(out_dir)]
+
+
 def export_brat(records: Iterable[Annotation], out_dir: Path, schema: LabelSchema) -> list[Path]:
     """Write each record's ``.txt`` and ``.ann`` and the schema's ``annotation.conf`` into
     ``out_dir``; returns the paths written. Two records for one file name are an error."""
@@ -105,6 +113,16 @@ def export_brat(records: Iterable[Annotation], out_dir: Path, schema: LabelSchem
         written.append(write_atomic(out_dir / f"{stem}.ann", ann_text(record).encode("utf-8")))
     written.append(write_atomic(out_dir / CONF_NAME, annotation_conf(schema).encode("utf-8")))
     return written
+
+
+def read_brat(
+    folder: Path, annotator: str, schema: LabelSchema, problems: list[InputError]
+) -> Iterator[tuple[Annotation, Location]]:
+    """Each document's record, placed at its ``.ann`` file; what cannot be read is in
+    ``problems`` before the first record comes."""
+    records, found = import_brat(folder, annotator, schema)
+    problems.extend(found)
+    return iter([(r, Location(display_path(Path(folder) / f"{r.doc_id}.ann"))) for r in records])
 
 
 def import_brat(

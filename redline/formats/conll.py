@@ -9,32 +9,27 @@ Tokens are spaCy's (whitespace is not a token); sentences come from spaCy's rule
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.util import filter_spans
 
 from redline.atomic import atomic_writer
 from redline.formats.spacy_docbin import spacy_span
+from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
+from redline.tokens import blank
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 
 
-@lru_cache(maxsize=4)
-def _sentencizer(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    return nlp
+_SENTENCIZER = Sentencizer()
 
 
 def conll_lines(record: Annotation, lang: str = "en") -> Iterator[str]:
     """The lines of one document, without line ends: DOCSTART, a blank, then the sentences,
     each followed by a blank line."""
-    nlp = _sentencizer(lang)
-    doc = nlp(record.text)
+    doc = _SENTENCIZER(blank(lang).make_doc(record.text))
     tags = ["O"] * len(doc)
     for span in filter_spans([spacy_span(doc, s, record.doc_id) for s in record.spans]):
         tags[span.start] = f"B-{span.label_}"
@@ -49,6 +44,11 @@ def conll_lines(record: Annotation, lang: str = "en") -> Iterator[str]:
         for token in tokens:
             yield f"{token.text}\t{tags[token.i]}"
         yield ""
+
+
+def export_conll_file(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
+    """:func:`export_conll` as the format registry calls it (the schema plays no part)."""
+    return [export_conll(records, out)]
 
 
 def export_conll(records: Iterable[Annotation], out: Path, lang: str = "en") -> Path:

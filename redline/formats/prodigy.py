@@ -15,13 +15,17 @@ by the annotator; its doc_id is ``meta.id``, else its ``_input_hash``, else a ha
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
+from redline.atomic import atomic_writer
 from redline.errors import InputError, Location, describe_validation_error
+from redline.formats.lines import json_lines
+from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
 from redline.tokens import TokenIndex, tokenize
 
@@ -144,6 +148,28 @@ def to_prodigy(
         "meta": meta,
         REDLINE_KEY: ours,
     }
+
+
+def export_prodigy(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
+    """One task per line (the schema plays no part)."""
+    with atomic_writer(out) as handle:
+        for record in records:
+            handle.write(orjson.dumps(to_prodigy(record)) + b"\n")
+    return [out]
+
+
+def import_prodigy(
+    path: Path, annotator: str, schema: LabelSchema, problems: list[InputError]
+) -> Iterator[tuple[Annotation, Location]]:
+    """Each task's record, ``annotator``'s; a line that is no task is a problem."""
+
+    def parse(raw: bytes, location: Location) -> Annotation:
+        data: Any = orjson.loads(raw)
+        if not isinstance(data, dict):
+            raise InputError(location, f"expected a JSON object, got {type(data).__name__}")
+        return from_prodigy(data, annotator, location)
+
+    return json_lines(path, parse, problems)
 
 
 def from_prodigy(task: dict[str, Any], annotator: str, location: Location) -> Annotation:

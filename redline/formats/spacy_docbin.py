@@ -12,11 +12,9 @@ spans back as they were.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.tokens import Span as SpacySpan
@@ -24,17 +22,13 @@ from spacy.util import filter_spans
 
 from redline.atomic import write_atomic
 from redline.errors import RedlineError, display_path
-from redline.formats.export import split_by_document
+from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Span, text_sha1
+from redline.tokens import blank
 
 SPANS_KEY = "sc"
 INCORRECT_SPANS_KEY = "incorrect_spans"
 USER_DATA_KEY = "redline"
-
-
-@lru_cache(maxsize=4)
-def _blank(lang: str) -> Language:
-    return spacy.blank(lang)
 
 
 def spacy_span(doc: Doc, span: Span, doc_id: str) -> SpacySpan:
@@ -50,7 +44,7 @@ def spacy_span(doc: Doc, span: Span, doc_id: str) -> SpacySpan:
 
 
 def to_doc(record: Annotation, nlp: Language | None = None, lang: str = "en") -> Doc:
-    doc = (nlp or _blank(lang)).make_doc(record.text)
+    doc = (nlp or blank(lang)).make_doc(record.text)
     spans = [spacy_span(doc, s, record.doc_id) for s in record.spans]
     doc.spans[SPANS_KEY] = spans
     doc.ents = filter_spans(spans)
@@ -78,20 +72,9 @@ def to_docbin(
     return docbin
 
 
-def export_spacy(
-    records: Iterable[Annotation], out_dir: Path, dev_fraction: float | None = None, seed: int = 0
-) -> list[Path]:
-    """``out_dir/train.spacy`` (and ``out_dir/dev.spacy`` with a dev fraction, split by
-    document); returns the paths written."""
-    out_dir = Path(out_dir)
-    if dev_fraction is None:
-        parts = [("train", list(records))]
-    else:
-        train, dev = split_by_document(records, dev_fraction, seed)
-        parts = [("train", train), ("dev", dev)]
-    return [
-        write_atomic(out_dir / f"{name}.spacy", to_docbin(part).to_bytes()) for name, part in parts
-    ]
+def export_docbin(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
+    """One ``.spacy`` file of the records (the schema plays no part)."""
+    return [write_atomic(out, to_docbin(records).to_bytes())]
 
 
 def from_docbin(path: Path, annotator: str | None = None, lang: str = "en") -> list[Annotation]:
@@ -106,7 +89,7 @@ def from_docbin(path: Path, annotator: str | None = None, lang: str = "en") -> l
     except Exception as error:  # DocBin raises whatever its zlib/msgpack decoding raises
         raise RedlineError(f"{display_path(path)}: not a .spacy file ({error})") from None
     records = []
-    for number, doc in enumerate(docbin.get_docs(_blank(lang).vocab), start=1):
+    for number, doc in enumerate(docbin.get_docs(blank(lang).vocab), start=1):
         stored: dict[str, Any] = doc.user_data.get(USER_DATA_KEY) or {}
         info = stored.get("spans") or {}
         spans = doc.spans.get(SPANS_KEY, doc.ents)

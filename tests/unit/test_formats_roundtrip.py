@@ -18,7 +18,7 @@ from redline.formats.brat import export_brat, import_brat, one_line
 from redline.formats.export import export_records
 from redline.formats.importing import import_file
 from redline.formats.prodigy import from_prodigy, to_prodigy
-from redline.formats.spacy_docbin import export_spacy, from_docbin
+from redline.formats.spacy_docbin import from_docbin
 from redline.schema import Annotation, Relation, Span, SuggestedBy, load_schema, text_sha1
 from redline.tokens import tokenize
 from tests.support.data import NEWS_SCHEMA, jsonl_line, make_record, span
@@ -183,7 +183,7 @@ def test_ours_to_brat_to_ours_keeps_spans_relations_and_note(
 def test_ours_to_docbin_to_ours_keeps_spans_and_labels(
     tmp_path_factory: pytest.TempPathFactory, record: Annotation
 ) -> None:
-    [path] = export_spacy([record], tmp_path_factory.mktemp("spacy"))
+    [path] = export_records([record], "spacy", tmp_path_factory.mktemp("spacy"), SCHEMA)
     [back] = from_docbin(path)
     assert (back.doc_id, back.text, back.answer) == (record.doc_id, record.text, record.answer)
 

@@ -10,8 +10,9 @@ from spacy.tokens import DocBin
 
 from redline.errors import RedlineError
 from redline.formats.conll import export_conll
-from redline.formats.export import export_records, split_by_document
-from redline.formats.spacy_docbin import export_spacy, from_docbin, to_docbin
+from redline.formats.export import export_records
+from redline.formats.spacy_docbin import from_docbin, to_docbin
+from redline.formats.split import split_by_document
 from redline.schema import LabelSchema
 from tests.support.data import make_record, relation, span
 
@@ -65,9 +66,9 @@ def test_a_span_off_token_boundaries_is_an_error_naming_it() -> None:
         to_docbin([record])
 
 
-def test_docbin_round_trip(tmp_path: Path) -> None:
+def test_docbin_round_trip(tmp_path: Path, news_schema: LabelSchema) -> None:
     record = _record(answer="ignore")
-    [path] = export_spacy([record], tmp_path)
+    [path] = export_records([record], "spacy", tmp_path, news_schema)
     assert path == tmp_path / "train.spacy"
     [back] = from_docbin(path)
     assert back.doc_id == "vn-kh"
@@ -99,7 +100,9 @@ def test_a_file_that_is_not_a_docbin_is_a_clear_error(tmp_path: Path) -> None:
         from_docbin(path)
 
 
-def test_the_split_is_by_document_and_the_same_for_the_same_seed(tmp_path: Path) -> None:
+def test_the_split_is_by_document_and_the_same_for_the_same_seed(
+    tmp_path: Path, news_schema: LabelSchema
+) -> None:
     records = [_record(f"d{n}") for n in range(10)]
     records.append(_record("d3", annotator="bob"))  # a second version of d3 stays with d3
     train, dev = split_by_document(records, 0.2, seed=7)
@@ -112,7 +115,7 @@ def test_the_split_is_by_document_and_the_same_for_the_same_seed(tmp_path: Path)
     }
     splits = {frozenset(r.doc_id for r in split_by_document(records, 0.2, s)[1]) for s in range(5)}
     assert len(splits) > 1
-    paths = export_spacy(records, tmp_path, dev_fraction=0.2, seed=7)
+    paths = export_records(records, "spacy", tmp_path, news_schema, dev_fraction=0.2, seed=7)
     assert paths == [tmp_path / "train.spacy", tmp_path / "dev.spacy"]
     assert [r.doc_id for r in from_docbin(paths[1])] == [r.doc_id for r in dev]
     with pytest.raises(ValueError, match="dev_fraction"):

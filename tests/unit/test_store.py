@@ -13,14 +13,9 @@ import pytest
 from pydantic import ValidationError
 
 from redline.errors import RedlineError, StoreLockedError
+from redline.schema.keys import model_annotator
 from redline.schema.records import Document
-from redline.store import (
-    JsonlAnnotatorLog,
-    JsonlDataset,
-    check_name,
-    model_annotator,
-    open_dataset,
-)
+from redline.store import JsonlAnnotatorLog, JsonlDataset, check_name, open_dataset
 from tests.support.data import jsonl_line, make_record, span, subprocess_env
 
 
