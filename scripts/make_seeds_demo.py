@@ -19,9 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from redline.review import ReviewWorklist  # noqa: E402
 from redline.corpus import Corpus  # noqa: E402
 from redline.editing import EditSession, SpanState  # noqa: E402
+from redline.review import ReviewWorklist  # noqa: E402
 from redline.schema import load_schema  # noqa: E402
 from redline.store import open_dataset  # noqa: E402
 from redline.suggest import Suggester, suggest_documents  # noqa: E402
