@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 from pydantic import ValidationError
+from typing_extensions import TypeIs
 
 from redline.atomic import atomic_writer
 from redline.errors import InputError, Location, describe_validation_error
@@ -239,7 +240,7 @@ def from_prodigy(task: dict[str, Any], annotator: str, location: Location) -> An
         raise InputError(location, describe_validation_error(error)) from None
 
 
-def _int(value: Any) -> bool:
+def _int(value: object) -> TypeIs[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -267,7 +268,7 @@ def _spans(
         if not isinstance(item, dict):
             raise InputError(location, f"spans[{n - 1}] is not a JSON object")
         start, end, label = item.get("start"), item.get("end"), item.get("label")
-        if not (_int(start) and _int(end)):
+        if not _int(start) or not _int(end):
             raise InputError(
                 location, f"spans[{n - 1}] has no character offsets (integer start and end)"
             )
@@ -276,7 +277,9 @@ def _spans(
         span_id = item.get("id")
         span_id = _fresh_id("s", taken) if span_id in (None, "") else str(span_id)
         stored = known.get(span_id) if isinstance(known, dict) else None
-        origin, edit, extra = "annotator", "added", {}
+        origin: str = "annotator"
+        edit: str | None = "added"
+        extra: dict[str, Any] = {}
         if isinstance(stored, dict):
             extra = {"annotators": stored["annotators"]} if "annotators" in stored else {}
             origin = stored.get("origin", "annotator")
@@ -327,7 +330,9 @@ def _relations(
         relation_id = item.get("id")
         relation_id = _fresh_id("r", taken) if relation_id in (None, "") else str(relation_id)
         stored = known.get(relation_id) if isinstance(known, dict) else None
-        origin, edit, extra = "annotator", "added", {}
+        origin: str = "annotator"
+        edit: str | None = "added"
+        extra: dict[str, Any] = {}
         if isinstance(stored, dict) and (stored.get("head"), stored.get("child")) == (head, child):
             extra = {"annotators": stored["annotators"]} if "annotators" in stored else {}
             origin = stored.get("origin", "annotator")
@@ -364,7 +369,7 @@ def _end_span(
         wanted = described.get("id")
         by_id = [s for s in spans if wanted not in (None, "") and s["id"] == str(wanted)]
         if by_id:
-            return by_id[0]["id"]
+            return str(by_id[0]["id"])
         at = [
             s
             for s in spans
@@ -373,7 +378,7 @@ def _end_span(
         if len(at) > 1:
             at = [s for s in at if s["label"] == described.get("label")] or at
         if at:
-            return at[0]["id"]
+            return str(at[0]["id"])
         where = f"[{described.get('start')}, {described.get('end')})"
     else:
         token = relation.get(side)
@@ -381,7 +386,7 @@ def _end_span(
             raise InputError(location, f"relations[{n}] has no {side} (token index or {side}_span)")
         ending = [s for s, end in zip(spans, token_ends, strict=True) if end == token]
         if len(ending) == 1:
-            return ending[0]["id"]
+            return str(ending[0]["id"])
         if len(ending) > 1:
             raise InputError(
                 location,

@@ -20,7 +20,7 @@ from redline.schema.keys import (
     is_person,
     keys_of,
 )
-from redline.schema.records import Annotation, Document
+from redline.schema.records import Annotation, Answer, Document
 from redline.store import AnnotatorLog, DatasetStore
 
 
@@ -75,7 +75,7 @@ class DocumentMerge:
     agreed_relations: list[tuple[RelationKey, tuple[str, ...]]] = field(default_factory=list)
     span_conflicts: list[SpanConflict] = field(default_factory=list)
     relation_conflicts: list[RelationConflict] = field(default_factory=list)
-    not_accepted: dict[str, str] = field(default_factory=dict)
+    not_accepted: dict[str, Answer] = field(default_factory=dict)
 
     @property
     def annotators(self) -> tuple[str, ...]:
@@ -130,7 +130,9 @@ def merge_versions(versions: dict[str, Annotation]) -> DocumentMerge:
         )
     check_same_text(first.doc_id, versions)
 
-    not_accepted = {a: r.answer for a, r in sorted(versions.items()) if r.answer != "accept"}
+    not_accepted: dict[str, Answer] = {
+        a: r.answer for a, r in sorted(versions.items()) if r.answer != "accept"
+    }
     accepting = tuple(a for a in sorted(versions) if a not in not_accepted)
 
     span_holders: dict[SpanKey, set[str]] = {}

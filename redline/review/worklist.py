@@ -171,13 +171,13 @@ class ReviewWorklist(QueueProgress):
                 )
             conflicts.append(choices)
         relation_keys: dict[str, RelationKey] = {}
-        for n, key in enumerate(
+        for n, rkey in enumerate(
             [k for k, _ in merge.agreed_relations] + [c.key for c in merge.relation_conflicts],
             start=1,
         ):
-            span_id(key.head)
-            span_id(key.child)
-            relation_keys[f"q{n}"] = key
+            span_id(rkey.head)
+            span_id(rkey.child)
+            relation_keys[f"q{n}"] = rkey
         return ReviewDocument(merge, keys, conflicts, relation_keys)
 
     def open(self, position: int, *, suggestions: Annotation | None = None) -> Opened:

@@ -254,8 +254,10 @@ class LabelSchema(_SchemaPart):
 
 
 class _Extent(Protocol):
-    start: int
-    end: int
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 Extent = TypeVar("Extent", bound=_Extent)

@@ -21,6 +21,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 from spacy.util import filter_spans, get_package_version, is_package
@@ -109,6 +110,7 @@ def build_pipeline(schema: LabelSchema, model: ModelChoice | None = None) -> Lan
             "overwrite": False,
         },
     )
+    assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(ruler_patterns(schema, nlp))
     nlp.add_pipe("redline_rule_entities", config={"cleanup": _cleanup_config(schema)})
     return nlp
