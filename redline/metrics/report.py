@@ -1,40 +1,36 @@
 """Everything ``redline agreement`` and ``redline evaluate`` print, computed from a dataset.
 
-The statistics live in :mod:`redline.metrics.agreement`; this module chooses the records
-(annotators, labels), runs every statistic once and keeps the results together, so the CLI
-(tables or ``--json``) and any script read the same numbers.
+Each statistic lives in its own module of :mod:`redline.metrics`; this module chooses the
+records (annotators, labels), runs every statistic once and keeps the results together, so
+the CLI (tables or ``--json``) and any script read the same numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TypeVar
 
 from redline.errors import InputError, RedlineError
-from redline.metrics.agreement import (
-    AnswerAgreement,
-    Counts,
-    PairF1,
-    Score,
+from redline.metrics.alpha import krippendorff_nominal
+from redline.metrics.answers import AnswerAgreement, answer_agreement
+from redline.metrics.compared import Score
+from redline.metrics.edits import EditSummary, summarize_edits
+from redline.metrics.f1 import Counts, PairF1, label_confusion, relation_f1, span_f1
+from redline.metrics.kappa import token_cohen_kappa, token_fleiss_kappa
+from redline.metrics.unitizing import (
     UnitizingScore,
-    answer_agreement,
     document_unitizing_alpha,
     document_unitizing_alpha_by_label,
-    krippendorff_nominal,
-    label_confusion,
-    relation_f1,
-    span_f1,
-    token_cohen_kappa,
-    token_fleiss_kappa,
 )
-from redline.metrics.edits import EditSummary, summarize_edits
-from redline.schema.keys import GOLD_ANNOTATOR, is_model
+from redline.schema.keys import GOLD_ANNOTATOR, SpanKey, is_model
 from redline.schema.records import Annotation
 from redline.store import DatasetStore
 from redline.tokens import tokenize
 
 Pair = tuple[str, str]
+T = TypeVar("T")
 
 
 @dataclass
@@ -155,10 +151,10 @@ def _memo_tokenizer() -> Callable[[str], list[tuple[int, int]]]:
 
 def _per_document(versions: dict[str, list[Annotation]]) -> list[tuple[str, float | None, int]]:
     """Mean pairwise exact span F1 per document (2|A∩B| / (|A|+|B|) over (start, end, label))."""
-    by_doc: dict[str, dict[str, set[tuple[int, int, str]]]] = {}
+    by_doc: dict[str, dict[str, set[SpanKey]]] = {}
     for name, records in versions.items():
         for record in records:
-            keys = {(s.start, s.end, s.label) for s in record.spans}
+            keys = {SpanKey.of(s) for s in record.spans}
             by_doc.setdefault(record.doc_id, {})[name] = keys
     rows = []
     for doc_id, spans in by_doc.items():
@@ -251,7 +247,7 @@ def _score(score: Score | None) -> dict[str, object] | None:
     return data
 
 
-def _pairs(values: dict[Pair, object], convert) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _pairs(values: Mapping[Pair, T], convert: Callable[[T], object]) -> dict[str, object]:
     return {f"{a}|{b}": convert(v) for (a, b), v in values.items()}
 
 
@@ -279,7 +275,7 @@ def agreement_json(report: AgreementReport) -> dict[str, object]:
         if answers is None
         else {
             "percent": _score(answers.percent),
-            "cohen_kappa": _pairs(dict(answers.cohen), _score),
+            "cohen_kappa": _pairs(answers.cohen, _score),
             "fleiss_kappa": _score(answers.fleiss),
             "krippendorff_alpha": _score(answers.alpha),
         },

@@ -12,7 +12,7 @@ from fractions import Fraction
 import pytest
 
 from redline.errors import RedlineError
-from redline.metrics.agreement import (
+from redline.metrics import (
     MISSING,
     answer_agreement,
     cohen_kappa,

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from redline.metrics.agreement import (
+from redline.metrics import (
     cohen_kappa,
     document_unitizing_alpha,
     fleiss_kappa,

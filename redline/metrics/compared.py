@@ -1,0 +1,90 @@
+"""Which documents a statistic compares, and the :class:`Score` that says how many.
+
+A number about agreement means little without what it rests on, so every statistic reports
+the units it was computed on, how many documents it used and how many it left out: a
+document is compared only when the annotators being compared all did it (or, for the
+statistics that allow missing ratings, two or more did). Choosing those documents is the
+same job for every statistic, hence one place for it.
+
+Inputs are each annotator's records (one :class:`~redline.schema.records.Annotation` per
+document; if a list holds several records of one document, the last one counts). Records
+are compared whatever their ``answer``: the document answer is measured on its own by
+:func:`redline.metrics.answers.answer_agreement`.
+
+A value is ``None`` where the statistic is undefined (no units, or no variation at all:
+kappa and alpha divide by the disagreement expected by chance, which is then zero).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from redline.errors import RedlineError
+from redline.schema.keys import check_same_text
+from redline.schema.records import Annotation
+
+Versions = Mapping[str, Sequence[Annotation]]
+"""Each annotator's records, by annotator name."""
+
+DocVersions = dict[str, Annotation]
+"""One document's records, by annotator name."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A statistic's value (None when undefined) and the number of units it was computed on.
+
+    ``documents`` is how many documents contributed units, ``documents_left_out`` how many
+    were done by too few of the annotators compared (0 for functions over plain lists).
+    """
+
+    value: float | None
+    units: int
+    documents: int = 0
+    documents_left_out: int = 0
+
+
+def _by_doc(records: Iterable[Annotation]) -> dict[str, Annotation]:
+    """One record per document: the last one in the list."""
+    return {record.doc_id: record for record in records}
+
+
+def pair_docs(
+    a: Iterable[Annotation], b: Iterable[Annotation]
+) -> tuple[list[tuple[Annotation, Annotation]], int]:
+    """Records of the documents both did (sorted by doc id) and how many only one did."""
+    by_a, by_b = _by_doc(a), _by_doc(b)
+    shared = sorted(by_a.keys() & by_b.keys())
+    pairs = []
+    for doc_id in shared:
+        first, second = by_a[doc_id], by_b[doc_id]
+        names = (first.annotator, second.annotator)
+        if names[0] == names[1]:
+            names = (f"{names[0]} (1)", f"{names[1]} (2)")
+        check_same_text(doc_id, dict(zip(names, (first, second), strict=True)))
+        pairs.append((first, second))
+    return pairs, len(by_a.keys() ^ by_b.keys())
+
+
+def group_docs(versions: Versions) -> dict[str, DocVersions]:
+    """doc_id -> annotator -> record, for every document anyone did (sorted by doc id)."""
+    if len(versions) < 2:
+        raise RedlineError(
+            f"agreement needs at least two annotators; got {len(versions)}"
+            + (f" ({', '.join(versions)})" if versions else "")
+        )
+    docs: dict[str, DocVersions] = defaultdict(dict)
+    for name in sorted(versions):
+        for doc_id, record in _by_doc(versions[name]).items():
+            docs[doc_id][name] = record
+    for doc_id, records in docs.items():
+        check_same_text(doc_id, records)
+    return dict(sorted(docs.items()))
+
+
+def done_by_at_least(docs: Mapping[str, DocVersions], needed: int) -> tuple[list[DocVersions], int]:
+    """The documents done by at least ``needed`` annotators, and how many were not."""
+    kept = [records for records in docs.values() if len(records) >= needed]
+    return kept, len(docs) - len(kept)
