@@ -7,98 +7,32 @@ is refused with a message saying why; nothing half-applies.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
+from redline.editing.adjudication import chosen, settled
+from redline.editing.states import (
+    DocumentState,
+    RelationState,
+    Side,
+    SpanState,
+    cascade,
+    record_of,
+    state_from_saved,
+    state_from_suggestions,
+)
+from redline.editing.view import DocumentView
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
-from redline.schema.records import (
-    Annotation,
-    Answer,
-    Document,
-    Edit,
-    Origin,
-    Relation,
-    Span,
-    SuggestedBy,
-)
+from redline.schema.records import Annotation, Answer, Document, SuggestedBy
 from redline.tokens import TokenIndex, tokenize
-
-Status = Literal["pending", "accepted", "rejected"]
-Side = Literal["start", "end"]
 
 
 class EditRefused(RedlineError):
     """An edit that would break the schema or the document; the message says why."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpanState:
-    """A span as the annotator sees it now, and what it was when the document was opened."""
-
-    id: str
-    start: int
-    end: int
-    label: str
-    origin: Origin
-    status: Status
-    original: tuple[int, int, str]
-    base_edit: Edit | None = None
-
-    @property
-    def live(self) -> bool:
-        return self.status != "rejected"
-
-    @property
-    def edit(self) -> Edit:
-        if self.origin == "annotator":
-            return "added"
-        start, end, label = self.original
-        if (self.start, self.end) != (start, end) or self.base_edit == "resized":
-            return "resized"
-        if self.label != label or self.base_edit == "relabeled":
-            return "relabeled"
-        return "accepted"
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.start < end and start < self.end
-
-
-@dataclass(frozen=True, slots=True)
-class RelationState:
-    id: str
-    head: str
-    child: str
-    label: str
-    origin: Origin
-    status: Status
-    original_label: str
-    base_edit: Edit | None = None
-
-    @property
-    def live(self) -> bool:
-        return self.status != "rejected"
-
-    @property
-    def edit(self) -> Edit:
-        if self.origin == "annotator":
-            return "added"
-        if self.label != self.original_label or self.base_edit == "relabeled":
-            return "relabeled"
-        return "accepted"
-
-
-@dataclass(frozen=True, slots=True)
-class _State:
-    spans: tuple[SpanState, ...]
-    relations: tuple[RelationState, ...]
-    flagged: bool
-    note: str
-
-
-class EditSession:
+class EditSession(DocumentView):
     """The editable state of one document, with unlimited undo and redo."""
 
     def __init__(
@@ -111,7 +45,6 @@ class EditSession:
         saved: Annotation | None = None,
         tokens: list[tuple[int, int]] | None = None,
     ) -> None:
-        self.document = document
         self.schema = schema
         self.annotator = annotator
         self.tokens = TokenIndex(tokens if tokens is not None else tokenize(document.text))
@@ -125,62 +58,16 @@ class EditSession:
             )
         if saved is not None:
             self.suggested_by = saved.suggested_by
-            self._state = _state_from_saved(saved)
+            state = state_from_saved(saved)
         elif suggestions is not None:
             self.suggested_by = suggestions.suggested_by
-            self._state = _state_from_suggestions(suggestions)
+            state = state_from_suggestions(suggestions)
         else:
-            self._state = _State((), (), False, "")
-        self._undo: list[_State] = []
-        self._redo: list[_State] = []
-        self._clean = self._state
+            state = DocumentState((), (), False, "")
+        super().__init__(document, state)
         self._next_id = 1
-        self.version = 0
-        """Goes up with every change, so views can skip redrawing what did not change."""
-        self._sorted: tuple[_State | None, list[SpanState], list[int], int] = (None, [], [], 0)
 
-    # -- reading ---------------------------------------------------------------------------
-
-    @property
-    def spans(self) -> list[SpanState]:
-        """Every span (rejected ones too), in text order (sorted once per change)."""
-        return list(self._ordered()[0])
-
-    def _ordered(self) -> tuple[list[SpanState], list[int], int]:
-        """Spans in text order, their starts, and the longest span's length; cached per state."""
-        if self._sorted[0] is not self._state:
-            ordered = sorted(self._state.spans, key=lambda s: (s.start, s.end, s.id))
-            longest = max((s.end - s.start for s in ordered), default=0)
-            self._sorted = (self._state, ordered, [s.start for s in ordered], longest)
-        _, ordered, starts, longest = self._sorted
-        return ordered, starts, longest
-
-    @property
-    def live_spans(self) -> list[SpanState]:
-        return [s for s in self.spans if s.live]
-
-    @property
-    def relations(self) -> list[RelationState]:
-        return list(self._state.relations)
-
-    @property
-    def flagged(self) -> bool:
-        return self._state.flagged
-
-    @property
-    def note(self) -> str:
-        return self._state.note
-
-    @property
-    def dirty(self) -> bool:
-        """Changed since opened or last saved."""
-        return self._state != self._clean
-
-    @property
-    def pending(self) -> int:
-        return sum(1 for s in self._state.spans if s.status == "pending") + sum(
-            1 for r in self._state.relations if r.status == "pending"
-        )
+    # -- looking up what an edit names -----------------------------------------------------
 
     def span(self, span_id: str) -> SpanState:
         for span in self._state.spans:
@@ -193,24 +80,6 @@ class EditSession:
             if relation.id == relation_id:
                 return relation
         raise EditRefused(f"no relation {relation_id!r}")
-
-    def spans_at(self, char: int) -> list[SpanState]:
-        """Live spans covering a character, then rejected ones."""
-        ordered, starts, longest = self._ordered()
-        found = []
-        index = bisect_right(starts, char) - 1
-        while index >= 0 and ordered[index].start > char - longest:
-            if char < ordered[index].end:
-                found.append(ordered[index])
-            index -= 1
-        found.reverse()
-        return sorted(found, key=lambda s: not s.live)
-
-    def text_of(self, span: SpanState) -> str:
-        return self.document.text[span.start : span.end]
-
-    def relations_of(self, span_id: str) -> list[RelationState]:
-        return [r for r in self._state.relations if span_id in (r.head, r.child)]
 
     # -- span edits ------------------------------------------------------------------------
 
@@ -240,7 +109,7 @@ class EditSession:
         if not self.schema.allow_overlap:
             rejected_ids = {s.id for s in replaced}
             spans = [replace(s, status="rejected") if s.id in rejected_ids else s for s in spans]
-            relations = self._cascade(rejected_ids, self._state.relations)
+            relations = cascade(rejected_ids, self._state.relations)
         else:
             relations = self._state.relations
         self._apply(replace(self._state, spans=(*spans, new), relations=relations))
@@ -284,7 +153,7 @@ class EditSession:
         span = self.span(span_id)
         if not span.live:
             raise EditRefused(f"{self._describe(span)} is already rejected")
-        relations = self._cascade({span_id}, self._state.relations)
+        relations = cascade({span_id}, self._state.relations)
         if span.origin == "annotator":
             spans = tuple(s for s in self._state.spans if s.id != span_id)
         else:
@@ -393,19 +262,7 @@ class EditSession:
     def settle(self, span_ids: Iterable[str], relation_ids: Iterable[str] = ()) -> None:
         """Mark spans and relations accepted as the starting point (no undo step, not dirty):
         in review, what every annotator agreed on."""
-        spans, relations = set(span_ids), set(relation_ids)
-        self._state = replace(
-            self._state,
-            spans=tuple(
-                replace(s, status="accepted") if s.id in spans else s for s in self._state.spans
-            ),
-            relations=tuple(
-                replace(r, status="accepted") if r.id in relations else r
-                for r in self._state.relations
-            ),
-        )
-        self._clean = self._state
-        self.version += 1
+        self._history.rebase(settled(self._state, set(span_ids), set(relation_ids)))
 
     def choose(
         self,
@@ -426,26 +283,7 @@ class EditSession:
                     and other.overlaps(span.start, span.end)
                 ):
                     raise EditRefused(f"{self._describe(span)} and {self._describe(other)} overlap")
-        dropped = among_spans - kept_ids
-        spans = []
-        for span in self._state.spans:
-            if span.id in kept_ids:
-                span = replace(span, status="accepted")
-            elif span.id in dropped and span.live:
-                span = replace(span, status="rejected")
-            spans.append(span)
-        live_ids = {s.id for s in spans if s.live}
-        relations = []
-        for relation in self._state.relations:
-            if relation.id in among_relations:
-                wanted = (
-                    relation.id in keep_relations and {relation.head, relation.child} <= live_ids
-                )
-                relation = replace(relation, status="accepted" if wanted else "rejected")
-            elif relation.live and not {relation.head, relation.child} <= live_ids:
-                relation = replace(relation, status="rejected")
-            relations.append(relation)
-        self._apply(replace(self._state, spans=tuple(spans), relations=tuple(relations)))
+        self._apply(chosen(self._state, kept_ids, among_spans, keep_relations, among_relations))
 
     # -- document-level --------------------------------------------------------------------
 
@@ -454,53 +292,18 @@ class EditSession:
             self._apply(replace(self._state, flagged=flagged, note=note))
 
     def undo(self) -> bool:
-        if not self._undo:
-            return False
-        self._redo.append(self._state)
-        self._state = self._undo.pop()
-        self.version += 1
-        return True
+        return self._history.undo()
 
     def redo(self) -> bool:
-        if not self._redo:
-            return False
-        self._undo.append(self._state)
-        self._state = self._redo.pop()
-        self.version += 1
-        return True
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self._history.redo()
 
     def to_record(self, answer: Answer, seconds: float = 0.0) -> Annotation:
         """The record to save. What is on screen is what is saved: pending suggestions count
         as accepted unchanged."""
-        live = [s for s in self.spans if s.live]
-        live_ids = {s.id for s in live}
-        rejected = [s for s in self.spans if not s.live and s.origin != "annotator"]
-        known = live_ids | {s.id for s in rejected}
-        return Annotation.of(
+        return record_of(
             self.document,
-            spans=[_span(s) for s in live],
-            relations=[
-                _relation(r)
-                for r in self._state.relations
-                if r.live and r.head in live_ids and r.child in live_ids
-            ],
-            rejected=[_span(s) for s in rejected],
-            rejected_relations=[
-                _relation(r)
-                for r in self._state.relations
-                if not r.live and r.origin != "annotator" and {r.head, r.child} <= known
-            ],
+            self._state,
             answer=answer,
-            flagged=self._state.flagged,
-            note=self._state.note,
             annotator=self.annotator,
             seconds=seconds,
             suggested_by=self.suggested_by,
@@ -508,17 +311,12 @@ class EditSession:
 
     def mark_saved(self, record: Annotation) -> None:
         self.saved = record
-        self._clean = self._state
+        self._history.mark_saved()
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _apply(self, state: _State) -> None:
-        if state == self._state:
-            return
-        self._undo.append(self._state)
-        self._redo.clear()
-        self._state = state
-        self.version += 1
+    def _apply(self, state: DocumentState) -> None:
+        self._history.push(state)
 
     def _replace_span(self, updated: SpanState) -> None:
         spans = tuple(updated if s.id == updated.id else s for s in self._state.spans)
@@ -527,20 +325,6 @@ class EditSession:
     def _replace_relation(self, updated: RelationState) -> None:
         relations = tuple(updated if r.id == updated.id else r for r in self._state.relations)
         self._apply(replace(self._state, relations=relations))
-
-    @staticmethod
-    def _cascade(
-        span_ids: set[str], relations: Iterable[RelationState]
-    ) -> tuple[RelationState, ...]:
-        """Relations touching removed spans: suggestions are rejected, added ones deleted."""
-        kept: list[RelationState] = []
-        for relation in relations:
-            if relation.live and ({relation.head, relation.child} & span_ids):
-                if relation.origin == "annotator":
-                    continue
-                relation = replace(relation, status="rejected")
-            kept.append(relation)
-        return tuple(kept)
 
     def _check_label(self, label: str) -> None:
         if label not in self.schema.entity_labels:
@@ -564,56 +348,3 @@ class EditSession:
     def _describe_relation(self, relation: RelationState) -> str:
         head, child = self.span(relation.head), self.span(relation.child)
         return f"{self.text_of(head)} -{relation.label}-> {self.text_of(child)}"
-
-
-def _span(state: SpanState) -> Span:
-    return Span(
-        id=state.id,
-        start=state.start,
-        end=state.end,
-        label=state.label,
-        origin=state.origin,
-        edit=state.edit,
-    )
-
-
-def _relation(state: RelationState) -> Relation:
-    return Relation(
-        id=state.id,
-        head=state.head,
-        child=state.child,
-        label=state.label,
-        origin=state.origin,
-        edit=state.edit,
-    )
-
-
-def _state_from_suggestions(record: Annotation) -> _State:
-    spans = tuple(
-        SpanState(s.id, s.start, s.end, s.label, s.origin, "pending", (s.start, s.end, s.label))
-        for s in record.spans
-    )
-    relations = tuple(
-        RelationState(r.id, r.head, r.child, r.label, r.origin, "pending", r.label)
-        for r in record.relations
-    )
-    return _State(spans, relations, False, "")
-
-
-def _state_from_saved(record: Annotation) -> _State:
-    spans = tuple(
-        SpanState(
-            s.id, s.start, s.end, s.label, s.origin, status, (s.start, s.end, s.label), s.edit
-        )
-        for status, group in (("accepted", record.spans), ("rejected", record.rejected))
-        for s in group
-    )
-    relations = tuple(
-        RelationState(r.id, r.head, r.child, r.label, r.origin, status, r.label, r.edit)
-        for status, group in (
-            ("accepted", record.relations),
-            ("rejected", record.rejected_relations),
-        )
-        for r in group
-    )
-    return _State(spans, relations, record.flagged, record.note)

@@ -1,0 +1,136 @@
+"""What every store backend offers: the interface the rest of redline talks to.
+
+Everything above the store uses :class:`DatasetStore` and :class:`AnnotatorLog` only, so a
+backend other than JSONL files (PostgreSQL for teams) can slot in.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from redline.errors import InputError, RedlineError
+from redline.schema.keys import is_person
+from redline.schema.records import Annotation, Document
+
+DEFAULT_ROOT = Path("annotations")
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
+
+
+def check_name(kind: str, name: str) -> str:
+    """Dataset and annotator names become file names: no separators, '..' or control chars."""
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise RedlineError(
+            f"invalid {kind} name {name!r}: use letters, digits and _ . @ : + - "
+            "(at most 100, not starting with '.' or '-', no '..')"
+        )
+    return name
+
+
+class AnnotatorLog(ABC):
+    """One annotator's versions of the documents of one dataset."""
+
+    annotator: str
+    problems: list[InputError]
+    """Invalid lines found on opening, each naming file and line; they were skipped."""
+    torn: list[InputError]
+    """Last lines cut off by a crash (quarantined by a writer, left alone by a reader)."""
+
+    @abstractmethod
+    def append(self, record: Annotation) -> None:
+        """Store a record durably; when this returns, the record survives a crash."""
+
+    @abstractmethod
+    def append_many(self, records: Sequence[Annotation]) -> None:
+        """Store several records durably with one sync (for bulk writers such as suggest)."""
+
+    @abstractmethod
+    def newest(self, doc_id: str) -> Annotation | None:
+        """This annotator's current version of a document."""
+
+    @abstractmethod
+    def history(self, doc_id: str) -> list[Annotation]:
+        """Every saved version of a document, oldest first."""
+
+    @abstractmethod
+    def doc_ids(self) -> list[str]:
+        """The documents with at least one record, in the order they were first saved."""
+
+    @abstractmethod
+    def with_text(self, sha1: str) -> Iterator[Annotation]:
+        """Records whose text has this SHA-1, newest first (whatever their doc_id)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the records go, as a user would name it (a path, a table)."""
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self.newest(doc_id) is not None
+
+    def __len__(self) -> int:
+        return len(self.doc_ids())
+
+    def iter_newest(self) -> Iterator[Annotation]:
+        """The current version of every document, streamed."""
+        for doc_id in self.doc_ids():
+            record = self.newest(doc_id)
+            if record is not None:
+                yield record
+
+    def resume_point(self, doc_ids: Iterable[str]) -> str | None:
+        """The first document (in corpus order) without a record; None when all are done."""
+        done = set(self.doc_ids())
+        return next((doc_id for doc_id in doc_ids if doc_id not in done), None)
+
+    def text_changed(self, document: Document) -> bool:
+        """True when the saved version was made on a different text: its offsets are stale."""
+        record = self.newest(document.doc_id)
+        return record is not None and record.text_sha1 != document.text_sha1
+
+    def __enter__(self) -> AnnotatorLog:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class DatasetStore(ABC):
+    """A named set of annotator logs."""
+
+    name: str
+
+    @abstractmethod
+    def annotators(self, include_models: bool = True) -> list[str]:
+        """Every annotator with a file, sorted; without the models' pseudo-annotators when
+        ``include_models`` is False."""
+
+    @abstractmethod
+    def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
+
+    def people(self) -> list[str]:
+        """The annotators whose versions are compared and reviewed: no model, not gold."""
+        return [name for name in self.annotators() if is_person(name)]
+
+    def require(self, *names: str, people_only: bool = False) -> list[str]:
+        """``names``, once each, after checking the dataset has them all (only among its
+        people with ``people_only``); else one error naming what is missing and what is there."""
+        known = self.people() if people_only else self.annotators()
+        missing = [name for name in names if name not in known]
+        if missing:
+            raise RedlineError(
+                f"dataset {self.name!r} has no annotator {', '.join(map(repr, missing))} "
+                f"(it has: {', '.join(known) or 'none'})"
+            )
+        return list(dict.fromkeys(names))
