@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from redline.errors import InputError, Location, display_path
+from redline.errors import InputError, Location, RedlineError, display_path
 from redline.schema.records import Annotation
 
 LABEL_PATTERN = r"^[A-Z][A-Z0-9_]*$"
@@ -207,6 +207,17 @@ class LabelSchema(_SchemaPart):
         """Short content hash: part of the suggestion cache key and of ``suggested_by``."""
         canonical = orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
         return hashlib.sha1(canonical).hexdigest()[:12]
+
+    def require_entity_labels(self, labels: Iterable[str]) -> list[str]:
+        """``labels``, after checking the schema has each: a label it does not have is a typo,
+        and a measure restricted to it would be silently empty."""
+        wanted = list(labels)
+        known = self.entity_labels
+        unknown = [label for label in wanted if label not in known]
+        if unknown:
+            have = ", ".join(sorted(known))
+            raise RedlineError(f"label(s) {', '.join(unknown)} not in the schema (it has: {have})")
+        return wanted
 
     def relation_refusal(
         self, relation_label: str, head_label: str, child_label: str

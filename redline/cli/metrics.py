@@ -1,0 +1,75 @@
+"""``redline agreement`` and ``redline evaluate``: the two measures of a dataset, as tables
+or (``--json``) as data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from redline.cli.options import (
+    AnnotatorsOption,
+    JsonOption,
+    Names,
+    RootOption,
+    SchemaOption,
+    comma_names,
+    warn,
+)
+from redline.cli.render import print_json
+from redline.cli.render_metrics import print_agreement, print_evaluation
+from redline.schema.labels import resolve_schema
+from redline.store import DEFAULT_ROOT, open_dataset
+
+
+def agreement(
+    dataset: Annotated[str, typer.Option(help="Dataset to measure.")],
+    annotators: AnnotatorsOption = None,
+    labels: Annotated[
+        Names | None,
+        typer.Option(
+            parser=comma_names,
+            metavar="<labels>",
+            help="Comma-separated entity labels to restrict to.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    per_doc: Annotated[
+        bool, typer.Option("--per-doc", help="List documents, lowest agreement first.")
+    ] = False,
+    schema: SchemaOption = None,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Inter-annotator agreement: span/relation F1, Cohen's and Fleiss' kappa, alpha, alpha_U."""
+    from redline.metrics.report import agreement_json, agreement_report
+
+    store = open_dataset(dataset, root)
+    if labels:  # the schema is read only for this; agreement itself needs none
+        resolve_schema(schema).require_entity_labels(labels)
+    report = agreement_report(store, annotators, labels)
+    warn(report.problems)
+    if as_json:
+        print_json(agreement_json(report))
+    else:
+        print_agreement(report, dataset, per_doc=per_doc)
+
+
+def evaluate(
+    dataset: Annotated[str, typer.Option(help="Dataset to evaluate in.")],
+    gold: Annotated[str, typer.Option(help="The reference: 'gold' or an annotator.")] = "gold",
+    pred: Annotated[
+        str | None,
+        typer.Option(help="An annotator or model:NAME (default: the dataset's model)."),
+    ] = None,
+    as_json: JsonOption = False,
+    root: RootOption = DEFAULT_ROOT,
+) -> None:
+    """Precision, recall and F1 of an annotator or the model against gold, and edit counts."""
+    from redline.metrics.report import evaluation_json, evaluation_report
+
+    report = evaluation_report(open_dataset(dataset, root), gold, pred)
+    warn(report.problems)
+    if as_json:
+        print_json(evaluation_json(report))
+    else:
+        print_evaluation(report, dataset)

@@ -1,0 +1,142 @@
+"""What every command shares: its option types, the typer converters, the two consoles and
+the one-line notices on stderr.
+
+Kept apart from the commands so that each command module reads as "parse, call the library,
+render", and so that a rule about messages (one line each, no emoji, no markup from user
+text) is written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from redline.corpus import Corpus
+
+# No emoji codes: a message "file.toml:100: ..." must not print as "file.toml💯 ...".
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
+
+
+class Names(list[str]):
+    """The names of a comma-separated option (``--annotators ana,ben``). A class of its own
+    so that typer takes the option as one value to convert, not as a repeatable option."""
+
+
+def comma_names(value: str) -> Names | None:
+    """``"ana, ben,"`` as ``["ana", "ben"]``: spaces stripped, empty names dropped; None
+    (the command's default, e.g. every annotator) when no name is left."""
+    names = Names(name.strip() for name in value.split(",") if name.strip())
+    return names or None
+
+
+def one_of(known: Iterable[str]) -> Callable[[str], str]:
+    """A converter that takes one of ``known`` (a format registry's names), so that the
+    choices offered are always the formats that exist."""
+    names = list(known)
+
+    def parse(value: str) -> str:
+        if value not in names:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(names)}")
+        return value
+
+    return parse
+
+
+def fraction(value: str) -> float:
+    """A share strictly between 0 and 1: a dev set of none or of everything is no split."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a number") from None
+    if not 0 < number < 1:
+        raise typer.BadParameter(f"{value} is not between 0 and 1 (exclusive)")
+    return number
+
+
+# Neither path is checked by typer: the library's own messages ("missing.toml: schema file
+# not found") are one "error: ..." line, as every message on stderr must be.
+SchemaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--schema",
+        help="Label schema (TOML). Default: ./schema/news.toml, else the model's own labels.",
+    ),
+]
+KeymapOption = Annotated[
+    Path | None,
+    typer.Option(help="TOML file remapping keys by id (default ~/.config/redline/keymap.toml)."),
+]
+RootOption = Annotated[
+    Path,
+    typer.Option(
+        "--root", file_okay=False, help="Folder that holds the datasets.", show_default=True
+    ),
+]
+AnnotatorsOption = Annotated[
+    Names | None,
+    typer.Option(
+        parser=comma_names,
+        metavar="<names>",
+        help="Comma-separated annotators (default: every person).",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
+
+
+def one_line(message: object) -> str:
+    """A message as printed: user text in it (an id, a label) may hold a line break or a
+    control character, shown escaped so that each message stays one ``path:line: ...`` line,
+    and brackets, which are not rich markup."""
+    text = str(message)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return escape(text)
+
+
+def notice(kind: str, message: object, style: str = "yellow") -> None:
+    """One ``kind: message`` line on stderr, however narrow the terminal: editors and grep
+    read ``path:line: message``."""
+    err.print(f"[{style}]{kind}:[/] {one_line(message)}", highlight=False, soft_wrap=True)
+
+
+def warn(problems: Iterable[object]) -> None:
+    """Lines that were skipped, each naming file and line."""
+    for problem in problems:
+        notice("warning", problem)
+
+
+def report_skipped(corpus: Corpus) -> None:
+    """The corpus's documents that could not be read (bad UTF-8, empty files, bad lines)."""
+    for problem in corpus.problems:
+        notice("skipped", problem)
+    if corpus.skipped:
+        err.print(f"[yellow]{corpus.skipped} document(s) skipped[/]")
+
+
+def progress_bar() -> Progress:
+    """A progress bar on stderr, so that stdout holds only the results."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
