@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial, singledispatch
 
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
+from textual.dom import DOMNode
 from textual.screen import Screen
 
+from redline.queue import DocumentQueue
 from redline.review import ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.bindings import key_table
+from redline.tui.document_screen import DocumentScreen
 from redline.tui.review import ReviewScreen
-from redline.worklist import Worklist
+from redline.tui.status_line import show_error
+
+ScreenFactory = Callable[[], DocumentScreen]
+"""Makes the app's one screen (called once the app runs)."""
+
+
+@singledispatch
+def screen_for(queue: DocumentQueue, start: int | None) -> DocumentScreen:
+    """The screen that goes through ``queue``: the annotate screen, unless one is registered
+    for the queue's type (the review screen for a reviewer's queue)."""
+    return AnnotateScreen(queue, start)
+
+
+@screen_for.register
+def _(queue: ReviewWorklist, start: int | None) -> DocumentScreen:
+    return ReviewScreen(queue, start)
 
 
 class RedlineApp(App[None]):
-    """``redline annotate``: one screen per task, keys remappable, every action in ctrl+p."""
+    """``redline annotate``: one screen per task, keys remappable, every action in ctrl+p.
+
+    ``RedlineApp(worklist, start=..., keymap=...)`` opens the screen for that queue at
+    ``start`` (:func:`screen_for`); ``screen=`` makes it instead (and places it itself). The
+    app closes the queue when it ends. An exception in an action is shown in the status
+    line, not fatal (:meth:`run_action`).
+    """
 
     TITLE = "redline"
     CSS_PATH = "app.tcss"
@@ -25,22 +49,35 @@ class RedlineApp(App[None]):
 
     def __init__(
         self,
-        worklist: Worklist | ReviewWorklist,
+        worklist: DocumentQueue,
         *,
         start: int | None = None,
         keymap: dict[str, str] | None = None,
+        screen: ScreenFactory | None = None,
     ) -> None:
         super().__init__()
         self.worklist = worklist
         self.start = start
+        self._make_screen = screen or partial(screen_for, worklist, start)
         if keymap:
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
-        if isinstance(self.worklist, ReviewWorklist):
-            self.push_screen(ReviewScreen(self.worklist, self.start))
-        else:
-            self.push_screen(AnnotateScreen(self.worklist, self.start))
+        self.push_screen(self._make_screen())
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Every key, palette command and click action comes through here: an exception it
+        raises is said in the status line (error: <type>: <message>), and the UI goes on."""
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:
+            show_error(self, error)
+            return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding of the current screen by its description, then Textual's own."""
@@ -55,7 +92,3 @@ class RedlineApp(App[None]):
 
     def on_unmount(self) -> None:
         self.worklist.close()
-
-
-def app_css_path() -> Path:
-    return Path(__file__).with_name("app.tcss")

@@ -10,10 +10,12 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 from redline.errors import InputError, Location, display_path
+from redline.schema.labels import EntityType
+from redline.tui.textual_private import remapped_bindings
 
 DEFAULT_KEYMAP_PATH = Path("~/.config/redline/keymap.toml").expanduser()
 
@@ -75,25 +77,52 @@ _KEYS: list[tuple[str, str, str, str, str]] = [
 ]
 
 
-def annotate_bindings() -> list[Binding]:
+# The review screen's keys, on top of the annotate screen's.
+_REVIEW_KEYS: list[tuple[str, str, str, str, str]] = [
+    ("review.side", "v", "take_side", "side", "Take the next side of the conflict here"),
+    ("review.next_conflict", "c", "next_conflict(1)", "conflict", "Cursor to the next conflict"),
+    ("review.prev_conflict", "C", "next_conflict(-1)", "", "Cursor to the previous conflict"),
+    ("review.version", "W", "take_version", "", "Take one annotator's whole version"),
+]
+
+
+def _bindings(keys: list[tuple[str, str, str, str, str]]) -> list[BindingType]:
     """The footer shows the short text; help and the command palette the full one (tooltip)."""
     return [
         Binding(key, action, short or full, show=bool(short), tooltip=full, id=binding_id)
-        for binding_id, key, action, short, full in _KEYS
+        for binding_id, key, action, short, full in keys
     ]
+
+
+def annotate_bindings() -> list[BindingType]:
+    return _bindings(_KEYS)
+
+
+def review_bindings() -> list[BindingType]:
+    return _bindings(_REVIEW_KEYS)
+
+
+def label_binding(entity: EntityType) -> Binding:
+    """The key of one entity label of the schema (``label.<LABEL>`` in a keymap)."""
+    return Binding(
+        entity.key,
+        f"label('{entity.label}')",
+        f"Label {entity.label}",
+        show=False,
+        tooltip=f"Label the selection or the span in focus {entity.label}",
+        id=f"label.{entity.label}",
+    )
 
 
 def describe(binding: Binding) -> str:
     return binding.tooltip or binding.description
 
 
-def key_table(screen: Screen, key_display: Callable[[Binding], str]) -> list[tuple[str, str, str]]:
+def key_table(node: DOMNode, key_display: Callable[[Binding], str]) -> list[tuple[str, str, str]]:
     """(action, keys, description) for redline's own keys on a screen, as remapped by the
     app's keymap, keys of the same action joined: for help and the command palette."""
-    bindings = screen._bindings.copy()
-    bindings.apply_keymap(screen.app._keymap)
     rows: dict[str, tuple[list[str], str]] = {}
-    for _, binding in bindings:
+    for _, binding in remapped_bindings(node):
         if not binding.description or binding.id is None:
             continue
         keys, _ = rows.setdefault(binding.action, ([], describe(binding)))
@@ -116,7 +145,7 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(Location(shown), f"invalid keymap: {error}") from None
     keymap = data.get("keymap", {})
-    known = {binding_id for binding_id, *_ in _KEYS}
+    known = {binding_id for binding_id, *_ in [*_KEYS, *_REVIEW_KEYS]}
     if not isinstance(keymap, dict):
         raise InputError(Location(shown, field="keymap"), "must be a table of id = keys")
     for binding_id, keys in keymap.items():

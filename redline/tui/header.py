@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, ProgressBar
 
-from redline.tui.article import display_text
+from redline.tui.wrap import display_text
 
 
 class DocumentHeader(Horizontal):

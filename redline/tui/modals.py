@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -14,12 +15,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from redline.schema.labels import LabelSchema
+from redline.tui.status_line import errors_shown
 
 
 class PromptScreen(ModalScreen[str | None]):
     """Asks for one line of text; dismisses with it, or None on escape."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel")
+    ]
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
     PromptScreen > Vertical {
@@ -53,8 +57,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question about losing work."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -83,7 +87,9 @@ class ConfirmScreen(ModalScreen[bool]):
 class RelationLabelScreen(ModalScreen[str | None]):
     """Pick a relation label by its key; labels whose types do not fit say why."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="relation_label.cancel")
+    ]
     DEFAULT_CSS = """
     RelationLabelScreen { align: center middle; }
     RelationLabelScreen > Vertical {
@@ -120,17 +126,21 @@ class RelationLabelScreen(ModalScreen[str | None]):
             yield Static(table)
             yield Label("", id="refusal")
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
+        """A relation label's key picks it (its keys come from the schema, so not BINDINGS)."""
         relation = next((r for r in self.schema.relations if r.key == event.key), None)
         if relation is None:
             return
         event.stop()
-        refusal = self.schema.relation_refusal(relation.label, self.head_label, self.child_label)
-        if refusal:
-            self.query_one("#refusal", Label).update(Text(f"refused: {refusal}"))
-            self.app.bell()
-            return
-        self.dismiss(relation.label)
+        with errors_shown(self.app):
+            refusal = self.schema.relation_refusal(
+                relation.label, self.head_label, self.child_label
+            )
+            if refusal:
+                self.query_one("#refusal", Label).update(Text(f"refused: {refusal}"))
+                self.app.bell()
+                return
+            self.dismiss(relation.label)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -139,7 +149,9 @@ class RelationLabelScreen(ModalScreen[str | None]):
 class HelpScreen(ModalScreen[None]):
     """Every key, the label keys, and the schema's guideline."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close")
+    ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

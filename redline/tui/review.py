@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from redline.editing import EditRefused
+from redline.navigation import first_after, last_before
 from redline.review import ConflictChoices, ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
+from redline.tui.bindings import review_bindings
 from redline.tui.modals import PromptScreen
 
 
 class ReviewScreen(AnnotateScreen):
     """Agreed spans start accepted, competing ones pending; saving writes gold.jsonl."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "take_side", "side", tooltip="Take the next side of the conflict here",
-                id="review.side"),
-        Binding("c", "next_conflict(1)", "conflict", tooltip="Cursor to the next conflict",
-                id="review.next_conflict"),
-        Binding("C", "next_conflict(-1)", "", show=False,
-                tooltip="Cursor to the previous conflict", id="review.prev_conflict"),
-        Binding("W", "take_version", "", show=False,
-                tooltip="Take one annotator's whole version", id="review.version"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = review_bindings()
 
     def __init__(self, worklist: ReviewWorklist, start: int | None = None) -> None:
-        super().__init__(worklist, start)  # type: ignore[arg-type]
+        super().__init__(worklist, start)
         self.review = worklist
         self._sides: dict[tuple[int, int], int] = {}
 
@@ -62,11 +55,11 @@ class ReviewScreen(AnnotateScreen):
             return
         here = self.session.tokens.tokens[self.cursor][0]
         if step > 0:
-            after = [c for c in conflicts if c.start > here]
-            target = after[0] if after else conflicts[0]
-        else:
-            before = [c for c in conflicts if c.end <= here]
-            target = before[-1] if before else conflicts[-1]
+            index = first_after([c.start for c in conflicts], here)
+        else:  # one that ends where the cursor is counts as before it
+            index = last_before([c.end for c in conflicts], here, inclusive=True)
+        assert index is not None  # there are conflicts
+        target = conflicts[index]
         self.move_cursor(self.session.tokens.token_at(target.start))
         self.say(" | ".join(description for _, _, description in target.votes))
 
@@ -84,7 +77,7 @@ class ReviewScreen(AnnotateScreen):
             self.refuse(str(error))
             return
         self._sides[key] = side
-        self.repaint()
+        self.request_repaint()
         self.say(f"side {side + 1}/{len(conflict.votes)} · {description}")
 
     def action_take_version(self) -> None:
@@ -104,8 +97,8 @@ class ReviewScreen(AnnotateScreen):
             except EditRefused as error:
                 self.refuse(str(error))
                 return
-            self.repaint()
+            self.request_repaint()
             self.say(f"took {name}'s whole version")
 
         listing = "  ".join(f"{n}: {name}" for n, name in enumerate(names, start=1))
-        self.app.push_screen(PromptScreen(f"Take whose version? {listing}"), chosen)
+        self.ask(PromptScreen(f"Take whose version? {listing}"), chosen)

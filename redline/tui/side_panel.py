@@ -10,7 +10,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from redline.editing import EditSession
-from redline.tui.article import display_text
+from redline.tui.wrap import display_text
 
 _STATUS = {"pending": "?", "accepted": "✓", "rejected": "✗"}
 

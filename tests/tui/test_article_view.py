@@ -19,7 +19,9 @@ from textual.geometry import Offset
 from textual.message import Message
 from textual.strip import Strip
 
-from redline.tui.article import ArticleView, Mark, display_text, wrap_lines
+from redline.tui.article import ArticleView
+from redline.tui.marks import Mark
+from redline.tui.wrap import display_text, wrap_lines
 
 Scenario = Callable[["Host", ArticleView, Any], Awaitable[None]]
 

@@ -7,11 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 
 from redline.review import ReviewWorklist
 from redline.schema import Annotation, load_schema
 from redline.store import open_dataset
 from redline.tui.app import RedlineApp
+from redline.tui.bindings import key_table, load_keymap
+from redline.tui.modals import PromptScreen
 from redline.tui.review import ReviewScreen
 from tests.support.data import NEWS_SCHEMA, REPO
 
@@ -109,3 +112,28 @@ async def test_saving_with_overlapping_sides_left_is_refused(root):
     assert [r.doc_id for r in gold(root)] == [
         r.doc_id for r in gold(root) if r.doc_id[:3] in {"002", "003", "004"}
     ]
+
+
+async def test_every_review_key_is_in_help_and_the_palette_and_can_be_remapped(root, tmp_path):
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('[keymap]\n"review.version" = "ctrl+w"\n', encoding="utf-8")
+    worklist = ReviewWorklist.start(
+        open_dataset("seeds-demo", root), "rita", load_schema(NEWS_SCHEMA)
+    )
+    app = RedlineApp(worklist, keymap=load_keymap(keymap))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        listed = {text: keys for _, keys, text in key_table(app.screen, app.get_key_display)}
+        for text in (
+            "Take the next side of the conflict here",
+            "Cursor to the next conflict",
+            "Cursor to the previous conflict",
+            "Take one annotator's whole version",
+        ):
+            assert text in listed, text
+        assert listed["Take one annotator's whole version"] == app.get_key_display(
+            Binding("ctrl+w", "take_version")
+        )
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # "Take whose version?"

@@ -1,0 +1,331 @@
+"""What the annotate and review screens share: one document of a queue open for editing, the
+annotator's view of it (cursor, selection, focus) as reactives, painting it, the workers that
+index the corpus and compute suggestions behind it, and the status line.
+
+Every change of the view's state asks for a repaint; the repaint runs once after the key,
+click or message that made the changes is handled, however many it made. An exception nothing
+expected (in a key's action, a worker, a message handler or a prompt's answer) is shown in
+the status line and the UI goes on (:func:`redline.tui.status_line.show_error`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from redline.editing import EditRefused, EditSession, SpanState
+from redline.errors import RedlineError
+from redline.queue import DocumentQueue, Opened
+from redline.tui.article import ArticleView
+from redline.tui.header import DocumentHeader
+from redline.tui.marks import Mark, MarkKind
+from redline.tui.messages import IndexFinished, SuggestionsFailed, SuggestionsReady
+from redline.tui.side_panel import SidePanel
+from redline.tui.status_line import StatusLine, errors_shown, reports_errors, show_error
+
+PREFETCH = 3
+"""Documents after the open one whose suggestions are computed ahead."""
+
+_MARK_KINDS: dict[str, MarkKind] = {
+    "pending": "suggested",
+    "accepted": "confirmed",
+    "rejected": "rejected",
+}
+
+_Answer = TypeVar("_Answer")
+
+
+class DocumentScreen(Screen[None]):
+    """One document of ``worklist`` at a time, starting where its person left off."""
+
+    cursor: var[int] = var(0, init=False)
+    """Index of the token under the cursor."""
+    selection: var[tuple[int, int] | None] = var(None, init=False)
+    """The selected tokens (start inclusive, end exclusive), or None."""
+    selection_anchor: var[int | None] = var(None, init=False)
+    """The token shift+arrows grow and shrink the selection from (not drawn)."""
+    focused_relation: var[str | None] = var(None, init=False)
+    """The relation in focus (. and , move it), both of its ends highlighted."""
+    relation_head: var[str | None] = var(None, init=False)
+    """The span a relation being made starts from (r), until its other end is picked."""
+    show_rejected: var[bool] = var(False, init=False)
+    """Whether rejected suggestions are shown (and can be tabbed to)."""
+
+    def __init__(self, worklist: DocumentQueue, start: int | None = None) -> None:
+        super().__init__()
+        self.worklist = worklist
+        self.schema = worklist.schema
+        self.colours = {e.label: e.color for e in self.schema.entities}
+        self.position = worklist.resume_position() if start is None else start
+        self.opened: Opened | None = None
+        self.search_term = ""
+        self.started = time.monotonic()
+        self.spent = 0.0
+        self._marks_key: tuple[int, int, bool] | None = None
+        self._marks: list[tuple[str, Mark]] = []
+        self._repaint_requested = False
+
+    @property
+    def session(self) -> EditSession:
+        assert self.opened is not None
+        return self.opened.session
+
+    def header_note(self) -> str:
+        """What the header says about where suggestions come from."""
+        suggester = self.worklist.suggester
+        if suggester is None:
+            return "no suggestions"
+        if suggester.model.statistical:
+            return f"{suggester.model.name} {suggester.model.version}"
+        return "rules only (no statistical model installed)"
+
+    def compose(self) -> ComposeResult:
+        yield DocumentHeader(
+            self.worklist.dataset.name, self.worklist.annotator, self.header_note()
+        )
+        with Horizontal(id="body"):
+            yield ArticleView(id="article")
+            yield SidePanel(id="side")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        article = self.query_one(ArticleView)
+        article.set_label_colors(self.colours)
+        article.focus()
+        self.open(self.position)
+        if self.worklist.suggester is not None and self.worklist.suggester.warning:
+            self.say(self.worklist.suggester.warning, "error")
+        if not self.worklist.index.complete:
+            # after the first frame: indexing competes with painting for the interpreter
+            self.call_after_refresh(self.finish_index)
+
+    # -- background work -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def finish_index(self) -> None:
+        """Index the rest of a big corpus while the first document is already on screen."""
+        self.worklist.finish_index()
+        self.post_message(IndexFinished())
+
+    @reports_errors
+    def on_index_finished(self, message: IndexFinished) -> None:
+        self.request_repaint()
+        skipped = self.worklist.skipped_documents()
+        if skipped:
+            self.say(f"{skipped} document(s) of the corpus skipped (listed when you quit)")
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def prefetch(self, position: int) -> None:
+        """Compute suggestions for this document and the next few, off the UI thread."""
+        for ahead in range(position, position + 1 + PREFETCH):
+            if not self.worklist.has(ahead):
+                break
+            if self.worklist.is_saved(ahead) and ahead != position:
+                continue
+            try:
+                record = self.worklist.suggest(ahead)
+            except RedlineError as error:
+                self.post_message(SuggestionsFailed(str(error)))
+                return
+            if ahead == position:
+                self.post_message(SuggestionsReady(ahead, record))
+
+    @reports_errors
+    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
+        position, record = message.position, message.record
+        if self.opened is None or position != self.position or self.opened.source != "empty":
+            return
+        if self.session.dirty or record is None:
+            return
+        self.opened = self.worklist.open(position, suggestions=record)
+        self.request_repaint()
+        self.say(f"{record.doc_id}: {len(record.spans)} suggestions to review")
+
+    def on_suggestions_failed(self, message: SuggestionsFailed) -> None:
+        self.say(message.message, "error")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker's unexpected exception: said, and the UI goes on."""
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, Exception):
+            show_error(self.app, event.worker.error)
+
+    # -- opening documents ---------------------------------------------------------------
+
+    def open(self, position: int) -> None:
+        """Show a document: its saved version, else its suggestions if at hand (the rest are
+        computed in the background and shown when ready)."""
+        self.position = position
+        self.opened = self.worklist.open(position)
+        self.cursor = 0
+        self.selection_anchor = None
+        self.selection = None
+        self.focused_relation = None
+        self.relation_head = None
+        self.started = time.monotonic()
+        self.spent = self.opened.session.saved.seconds if self.opened.session.saved else 0.0
+        article = self.query_one(ArticleView)
+        article.set_document(self.session.document.text, self.session.tokens.tokens)
+        self.request_repaint()
+        doc_id = self.session.document.doc_id
+        if self.opened.text_changed:
+            self.say(
+                f"{doc_id}: the text changed since it was saved (text_sha1 differs); "
+                "starting again from the suggestions",
+                "error",
+            )
+        elif self.opened.source == "saved":
+            self.say(f"{doc_id}: your saved version (saving again adds a new version)")
+        elif self.opened.source == "empty" and self.worklist.suggester is not None:
+            self.say(f"{doc_id}: computing suggestions…")
+        else:
+            self.say(f"{doc_id}: {len(self.session.live_spans)} suggestions to review")
+        self.prefetch(position)
+
+    # -- painting ------------------------------------------------------------------------
+
+    def watch_cursor(self) -> None:
+        self.request_repaint()
+
+    def watch_selection(self) -> None:
+        self.request_repaint()
+
+    def watch_focused_relation(self) -> None:
+        self.request_repaint()
+
+    def watch_relation_head(self) -> None:
+        self.request_repaint()
+
+    def watch_show_rejected(self) -> None:
+        self.request_repaint()
+
+    def request_repaint(self) -> None:
+        """Repaint once the key, click or message being handled is done (see the module)."""
+        if not self._repaint_requested:
+            self._repaint_requested = True
+            self.call_next(self._repaint_if_requested)
+
+    def _repaint_if_requested(self) -> None:
+        if self._repaint_requested:
+            with errors_shown(self.app):
+                self.repaint()
+
+    def focused_span(self) -> SpanState | None:
+        """The span under the cursor (live spans first)."""
+        if self.opened is None or not len(self.session.tokens):
+            return None
+        char = self.session.tokens.tokens[self.cursor][0]
+        for span in self.session.spans_at(char):
+            if span.live or self.show_rejected:
+                return span
+        return None
+
+    def _base_marks(self) -> list[tuple[str, Mark]]:
+        """The marks of every shown span, unfocused; rebuilt only when the spans change."""
+        key = (id(self.session), self.session.version, self.show_rejected)
+        if key != self._marks_key:
+            self._marks = [
+                (span.id, Mark(span.start, span.end, span.label, _MARK_KINDS[span.status]))
+                for span in self.session.spans
+                if span.live or self.show_rejected
+            ]
+            self._marks_key = key
+        return self._marks
+
+    def repaint(self) -> None:
+        """Paint the state into the article, the side panel and the header, now."""
+        self._repaint_requested = False
+        if self.opened is None:
+            return
+        session = self.session
+        focused = self.focused_span()
+        focused_id = focused.id if focused is not None else None
+        ends: set[str] = set()
+        live_relations = {r.id: r for r in session.relations}
+        if self.focused_relation not in live_relations:
+            # gone (undo, delete): nothing to highlight, and no second repaint for it
+            self.set_reactive(DocumentScreen.focused_relation, None)
+        if self.focused_relation is not None:
+            relation = live_relations[self.focused_relation]
+            ends = {relation.head, relation.child}
+        if self.relation_head is not None:
+            ends.add(self.relation_head)
+        marks = [
+            replace(mark, focused=span_id == focused_id, relation_end=span_id in ends)
+            if span_id == focused_id or span_id in ends
+            else mark
+            for span_id, mark in self._base_marks()
+        ]
+        article = self.query_one(ArticleView)
+        article.set_marks(marks)
+        article.set_selection(self.selection)
+        article.set_cursor(self.cursor)
+        self.query_one(SidePanel).show(
+            session, self.colours, self.show_rejected, focused_id, self.focused_relation
+        )
+        self.query_one(DocumentHeader).show(
+            self.position,
+            *self.worklist.known_length(),
+            session.document.doc_id,
+            self.worklist.done,
+            self.worklist.is_saved(self.position),
+        )
+
+    # -- telling the annotator -----------------------------------------------------------
+
+    def say(self, message: str, kind: str = "info") -> None:
+        self.query_one(StatusLine).say(message, kind)
+
+    def refuse(self, message: str) -> None:
+        self.say(f"refused: {message}", "error")
+        self.app.bell()
+
+    def edit(self, change: Callable[[], object], done: str | None = None) -> bool:
+        """Run one edit; a refusal becomes a status message and the state is unchanged."""
+        try:
+            change()
+        except EditRefused as error:
+            self.refuse(str(error))
+            return False
+        self.request_repaint()
+        if done:
+            self.say(done)
+        return True
+
+    def ask(self, modal: Screen[_Answer], then: Callable[[_Answer | None], None]) -> None:
+        """Show a modal screen; its answer goes to ``then`` (whose errors are shown)."""
+
+        def answered(answer: _Answer | None) -> None:
+            with errors_shown(self.app):
+                then(answer)
+
+        self.app.push_screen(modal, answered)
+
+    # -- the cursor ----------------------------------------------------------------------
+
+    def move_cursor(self, token: int, *, keep_selection: bool = False) -> None:
+        count = len(self.session.tokens)
+        if not count:
+            return
+        self.cursor = max(0, min(count - 1, token))
+        if not keep_selection:
+            self.selection_anchor = None
+            self.selection = None
+        self.focused_relation = None
+        self.request_repaint()  # even where nothing changed: it scrolls the cursor into view
+        focused = self.focused_span()
+        if focused is not None and self.relation_head is None:
+            self.say(
+                f"{focused.label} “{self.session.text_of(focused)}” · {focused.status}"
+                f" · {focused.origin}"
+            )

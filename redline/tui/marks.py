@@ -1,0 +1,180 @@
+"""What the article pane paints over the text and how it looks: the marks (spans), the
+cursor and the selection as component classes with their default CSS, each mark's label
+colour, and a line of text cut into styled segments."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.color import Color, ColorParseError
+
+__all__ = [
+    "COMPONENTS",
+    "COMPONENT_CSS",
+    "KIND_ORDER",
+    "Mark",
+    "MarkKind",
+    "MarkStyles",
+    "fallback_color",
+    "styled_segments",
+]
+
+MarkKind = Literal["suggested", "confirmed", "rejected"]
+"""Review state of a mark; each state gets its own component class."""
+
+KIND_ORDER: dict[MarkKind, int] = {"rejected": 0, "suggested": 1, "confirmed": 2}
+"""Paint order where marks overlap: a confirmed span is drawn over a suggestion."""
+
+COMPONENTS = frozenset(
+    {
+        "article--cursor",
+        "article--selection",
+        "article--suggested",
+        "article--confirmed",
+        "article--rejected",
+        "article--focused",
+        "article--relation-end",
+    }
+)
+"""The article view's component classes: one per mark kind, the focus, the cursor..."""
+
+COMPONENT_CSS = """
+    ArticleView > .article--cursor {
+        text-style: reverse;
+    }
+    ArticleView > .article--selection {
+        background: $primary-darken-1;
+        color: $foreground;
+    }
+    ArticleView > .article--suggested {
+        text-style: underline;
+    }
+    ArticleView > .article--confirmed {
+        text-style: bold;
+    }
+    ArticleView > .article--rejected {
+        text-style: dim strike;
+    }
+    ArticleView > .article--focused {
+        text-style: bold reverse;
+    }
+    ArticleView > .article--relation-end {
+        background: $warning;
+        color: $background;
+        text-style: bold italic;
+    }
+    """
+"""Their default styles (part of the view's DEFAULT_CSS; a theme or app CSS may override)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One span to paint over the text, in character offsets (end exclusive).
+
+    Frozen (hashable) so `set_marks` can diff old and new mark sets and repaint only
+    the lines whose marks actually changed.
+    """
+
+    start: int
+    end: int
+    label: str
+    kind: MarkKind
+    focused: bool = False
+    relation_end: bool = False
+
+
+_FALLBACK_PALETTE = (
+    "#e06c75",
+    "#98c379",
+    "#e5c07b",
+    "#61afef",
+    "#c678dd",
+    "#56b6c2",
+    "#d19a66",
+    "#be5046",
+)
+
+
+def fallback_color(label: str) -> str:
+    """A stable colour for labels without one (crc32, not the per-process `hash`)."""
+    return _FALLBACK_PALETTE[zlib.crc32(label.encode("utf-8")) % len(_FALLBACK_PALETTE)]
+
+
+def styled_segments(
+    shown: str, start: int, end: int, base: Style, overlays: Iterable[tuple[int, int, Style]]
+) -> list[Segment]:
+    """`shown[start:end]` cut wherever an overlay begins or ends; each piece has the base style
+    plus, in order, every overlay covering it (later overlays win)."""
+    clipped = [
+        (max(start, a), min(end, b), style) for a, b, style in overlays if a < end and b > start
+    ]
+    cuts = sorted({start, end, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
+    segments: list[Segment] = []
+    for left, right in pairwise(cuts):
+        style = base
+        for a, b, overlay in clipped:
+            if a <= left and right <= b:
+                style += overlay
+        segments.append(Segment(shown[left:right], style))
+    return segments
+
+
+class MarkStyles:
+    """How each mark looks: its kind's component style (``article--<kind>``) combined with its
+    label's colour, cached per (kind, label) until the theme or the colours change."""
+
+    def __init__(self, component_style: Callable[[str], Style]) -> None:
+        self._component_style = component_style
+        self._colors: dict[str, str] = {}
+        self._cache: dict[tuple[str, str], Style] = {}
+
+    @property
+    def colors(self) -> dict[str, str]:
+        """A copy of the label -> "#rrggbb" map."""
+        return dict(self._colors)
+
+    def set_colors(self, colors: dict[str, str]) -> set[str]:
+        """Set the label colours; returns the labels whose colour changed."""
+        old = self._colors
+        self._colors = dict(colors)
+        self._cache.clear()
+        return {
+            label for label in old.keys() | colors.keys() if old.get(label) != colors.get(label)
+        }
+
+    def clear(self) -> None:
+        """Forget the cached styles (the theme or the CSS changed)."""
+        self._cache.clear()
+
+    def style(self, mark: Mark) -> Style:
+        """Component style combined with the label colour, cached per (kind, label)."""
+        key = (mark.kind, mark.label)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        component = self._component_style(f"article--{mark.kind}")
+        color = self._label_color(mark.label)
+        if mark.kind == "confirmed":
+            label_style = Style(
+                bgcolor=color.rich_color, color=color.get_contrast_text(1.0).rich_color
+            )
+            style = component + label_style
+        elif mark.kind == "suggested":
+            style = component + Style(color=color.rich_color, underline=True)
+        else:
+            style = Style(color=color.rich_color, dim=True, strike=True) + component
+        self._cache[key] = style
+        return style
+
+    def _label_color(self, label: str) -> Color:
+        """The label's configured colour, or a stable fallback so unknown labels still show."""
+        try:
+            return Color.parse(self._colors.get(label) or fallback_color(label))
+        except ColorParseError:  # a malformed colour in a schema must not break painting
+            return Color.parse(fallback_color(label))
