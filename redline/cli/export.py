@@ -11,6 +11,7 @@ import typer
 from redline.cli.options import RootOption, SchemaOption, fraction, one_of, warn
 from redline.cli.render import print_export
 from redline.formats import WRITERS
+from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.labels import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
@@ -27,8 +28,8 @@ def export(
         typer.Option("--format", parser=one_of(WRITERS), help=f"One of: {', '.join(WRITERS)}."),
     ],
     source: Annotated[
-        str, typer.Option(help="'gold' (the reviewed set) or an annotator's name.")
-    ] = "gold",
+        str, typer.Option(help=f"'{GOLD_ANNOTATOR}' (the reviewed set) or an annotator's name.")
+    ] = GOLD_ANNOTATOR,
     split: Annotated[
         float | None,
         typer.Option(parser=fraction, help="Fraction of documents for a dev set (e.g. 0.2)."),

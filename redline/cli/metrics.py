@@ -18,6 +18,7 @@ from redline.cli.options import (
 )
 from redline.cli.render import print_json
 from redline.cli.render_metrics import print_agreement, print_evaluation
+from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.labels import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
@@ -56,7 +57,9 @@ def agreement(
 
 def evaluate(
     dataset: Annotated[str, typer.Option(help="Dataset to evaluate in.")],
-    gold: Annotated[str, typer.Option(help="The reference: 'gold' or an annotator.")] = "gold",
+    gold: Annotated[
+        str, typer.Option(help=f"The reference: '{GOLD_ANNOTATOR}' or an annotator.")
+    ] = GOLD_ANNOTATOR,
     pred: Annotated[
         str | None,
         typer.Option(help="An annotator or model:NAME (default: the dataset's model)."),
