@@ -2,8 +2,8 @@
 
 Here are the typer app, the map of its commands (one module each, or one per group:
 :mod:`.suggest`, :mod:`.annotate`, :mod:`.review`, :mod:`.export`, :mod:`.importing`,
-:mod:`.stats`, :mod:`.metrics`, :mod:`.schema`) and :func:`main`, the entry point, which
-turns a user's error into one line instead of a traceback. What they print is in
+:mod:`.stats`, :mod:`.metrics`, :mod:`.schema`, :mod:`.train`) and :func:`main`, the entry
+point, which turns a user's error into one line instead of a traceback. What they print is in
 :mod:`.render` and :mod:`.render_metrics`; what they share in :mod:`.options`.
 """
 
@@ -17,7 +17,17 @@ import typer
 from rich.markup import escape
 
 from redline import __version__
-from redline.cli import annotate, export, importing, metrics, review, schema, stats, suggest
+from redline.cli import (
+    annotate,
+    export,
+    importing,
+    metrics,
+    review,
+    schema,
+    stats,
+    suggest,
+    train,
+)
 from redline.cli.options import err, notice, out
 from redline.cli.schema import render_json_schema
 from redline.errors import RedlineError, display_path
@@ -41,6 +51,7 @@ app.command()(annotate.serve)
 app.command()(stats.stats)
 app.command()(metrics.agreement)
 app.command()(metrics.evaluate)
+app.command()(train.train)
 schema_app.command("export")(schema.export)
 schema_app.command("check")(schema.check)
 

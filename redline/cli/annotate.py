@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from redline.cli.options import KeymapOption, RootOption, SchemaOption, notice, report_skipped
+from redline.cli.suggest import ModelOption, choose_model
 from redline.corpus import Corpus
 from redline.errors import RedlineError
 from redline.schema.labels import resolve_schema
@@ -36,6 +37,7 @@ def annotate(
     no_suggestions: Annotated[
         bool, typer.Option("--no-suggestions", help="Start from an empty page, without the model.")
     ] = False,
+    model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Annotate a corpus in the terminal: correct the model's entities and relations."""
@@ -48,8 +50,9 @@ def annotate(
     label_schema = resolve_schema(schema)
     keys = load_keymap(keymap)
     corpus = Corpus(source)
-    suggester = None if no_suggestions else Suggester(label_schema)
-    worklist = Worklist(corpus, open_dataset(dataset, root), annotator, label_schema, suggester)
+    store = open_dataset(dataset, root)
+    suggester = None if no_suggestions else Suggester(label_schema, choose_model(store, model))
+    worklist = Worklist(corpus, store, annotator, label_schema, suggester)
     position = worklist.position_of(start) if start is not None else None
     try:
         RedlineApp(worklist, start=position, keymap=keys).run()
@@ -85,6 +88,7 @@ def serve(
             "--public", help="Allow an address other than 127.0.0.1 (no authentication!)."
         ),
     ] = False,
+    model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
@@ -100,6 +104,8 @@ def serve(
     command += ["--annotator", annotator, "--root", str(root)]
     if schema is not None:
         command += ["--schema", str(schema)]
+    if model is not None:
+        command += ["--model", model]
     if host not in LOCAL_HOSTS:
         notice(
             "warning",

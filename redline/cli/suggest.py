@@ -22,7 +22,27 @@ from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
 from redline.schema.labels import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store.jsonl import JsonlDataset
 from redline.suggest import Suggester, cached_suggestions, suggest_documents
+from redline.training.models import latest_model
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="spaCy pipeline (name or path) to suggest with. Default: the dataset's latest "
+        "trained model (redline train), else the schema's.",
+    ),
+]
+
+
+def choose_model(store: JsonlDataset, model: str | None) -> str | None:
+    """``--model`` if given, else the dataset's latest trained model, else None (the
+    schema's model)."""
+    if model is not None:
+        return model
+    trained = latest_model(store)
+    return None if trained is None else str(trained)
 
 
 def suggest(
@@ -45,13 +65,14 @@ def suggest(
     ] = None,
     n_process: Annotated[int, typer.Option(min=1, help="Processes for spaCy.")] = 1,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per spaCy batch.")] = 64,
+    model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Pre-annotate a corpus with the model and the schema's rules (cached per text)."""
     label_schema = resolve_schema(schema)
     corpus = Corpus(source)
     store = open_dataset(dataset or corpus.name, root)
-    suggester = Suggester(label_schema)
+    suggester = Suggester(label_schema, choose_model(store, model))
     # Said before the run: a missing model (rules only) is worth knowing while it runs.
     warn([suggester.warning] if suggester.warning else [])
     with progress_bar() as progress:

@@ -31,6 +31,8 @@ from redline.schema.labels import LabelSchema
 RULE_MATCHES_KEY = "redline_rule_matches"
 RULE_ENTITIES_KEY = "redline_rule_entities"
 BLANK_MODEL = "blank:en"
+REDLINE_META_KEY = "redline"
+"""The object ``redline train`` adds to a trained pipeline's ``meta.json``."""
 
 # The stock English pipelines are published on PyPI under other package names too.
 MODEL_ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,6 +49,10 @@ class ModelChoice:
     name: str
     version: str
     warning: str | None = None
+    description: str | None = None
+    """What a model trained by redline learnt from ("trained on 4 docs")."""
+    schema_labels: tuple[str, ...] = ()
+    """Labels a model trained by redline predicts as they are (no label map needed)."""
 
     @property
     def statistical(self) -> bool:
@@ -58,6 +64,9 @@ def resolve_model(requested: str) -> ModelChoice:
     path = Path(requested)
     if path.is_dir() and (path / "meta.json").is_file():
         meta = spacy.util.load_meta(path / "meta.json")
+        trained = meta.get(REDLINE_META_KEY)
+        if isinstance(trained, dict):
+            return _trained_choice(requested, path, meta, trained)
         return ModelChoice(requested, str(path), path.name, str(meta.get("version", "0")))
     for package in MODEL_ALIASES.get(requested, (requested,)):
         if is_package(package):
@@ -72,6 +81,22 @@ def resolve_model(requested: str) -> ModelChoice:
             f"no spaCy pipeline {requested!r} is installed: suggesting with the schema's "
             "entity rules alone (no statistical entities, no relations)"
         ),
+    )
+
+
+def _trained_choice(
+    requested: str, path: Path, meta: dict[str, Any], trained: dict[str, Any]
+) -> ModelChoice:
+    documents = trained.get("documents")
+    n = documents.get("train") if isinstance(documents, dict) else None
+    labels = trained.get("labels")
+    return ModelChoice(
+        requested,
+        str(path),
+        str(meta.get("name") or path.name),
+        str(meta.get("version", "0")),
+        description=f"trained on {n} docs" if isinstance(n, int) else "trained by redline",
+        schema_labels=tuple(str(label) for label in labels) if isinstance(labels, list) else (),
     )
 
 
@@ -90,10 +115,12 @@ def build_pipeline(schema: LabelSchema, model: ModelChoice | None = None) -> Lan
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nlp = spacy.load(choice.load_target)
+        # A model trained on the schema's labels predicts them as they are.
+        passed = {label: label for label in choice.schema_labels if label in schema.entity_labels}
         nlp.add_pipe(
             "redline_model_entities",
             config={
-                "label_map": dict(schema.model.label_map),
+                "label_map": {**schema.model.label_map, **passed},
                 "cleanup": _cleanup_config(schema),
             },
         )

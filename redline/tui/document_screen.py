@@ -86,6 +86,8 @@ class DocumentScreen(Screen[None]):
         if suggester is None:
             return "no suggestions"
         if suggester.model.statistical:
+            if suggester.model.description:
+                return f"{suggester.model.name} ({suggester.model.description})"
             return f"{suggester.model.name} {suggester.model.version}"
         return "rules only (no statistical model installed)"
 

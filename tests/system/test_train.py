@@ -1,0 +1,117 @@
+"""`redline train` on the shipped gold: a spaCy pipeline that suggests, listed in models.json."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+import spacy
+
+from redline.store import open_dataset
+from redline.suggest.pipeline import resolve_model
+from redline.training import latest_model
+from tests.support.cli import run_redline
+from tests.support.data import REPO
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(REPO / "annotations" / "seeds-demo", tmp_path / "annotations" / "seeds-demo")
+    shutil.copytree(REPO / "schema", tmp_path / "schema")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def redline(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command (its progress bar goes to stderr, as it would in a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_train_writes_a_pipeline_that_suggests(workspace: Path):
+    trained = redline("train", "--dataset", "seeds-demo", "--max-steps", "10", "--seed", "1")
+    assert trained.returncode == 0, trained.stderr
+    assert "Entities on dev" in trained.stdout
+    folder = workspace / "annotations" / "seeds-demo" / "models" / "seeds-demo-v1"
+    nlp = spacy.load(folder)
+    assert "ner" in nlp.pipe_names
+    meta = orjson.loads((folder / "meta.json").read_bytes())
+    assert meta["name"] == "seeds-demo-v1"
+    assert meta["version"].startswith("1.")
+    info = meta["redline"]
+    assert info["dataset"] == "seeds-demo"
+    assert info["source"] == "gold"
+    assert info["schema"]["name"] == "news"
+    assert len(info["schema"]["hash"]) == 12
+    assert info["documents"]["train"] + info["documents"]["dev"] == 5
+    assert info["documents"]["dev"] >= 1
+    assert info["base"] == "en_core_web_sm"
+    assert info["created_at"].endswith("Z")
+    scores = info["scores"]["entities"]
+    for who in ("base", "trained"):
+        assert 0 <= scores[who]["overall"]["f1"] <= 1
+        assert "GPE" in scores[who]["per_label"]
+    models = orjson.loads((workspace / "annotations" / "seeds-demo" / "models.json").read_bytes())
+    [entry] = models["models"]
+    assert entry["name"] == "seeds-demo-v1"
+    assert entry["path"] == "models/seeds-demo-v1"
+    assert entry["documents"] == info["documents"]
+    assert "trained" in entry["dev_f1"]
+    assert latest_model(open_dataset("seeds-demo")) == Path(
+        "annotations/seeds-demo/models/seeds-demo-v1"
+    )
+    choice = resolve_model(str(folder))
+    assert choice.name == "seeds-demo-v1"
+    assert choice.description == f"trained on {info['documents']['train']} docs"
+
+    explicit = redline("suggest", "seeds/", "--model", str(folder), "--out", "f.jsonl")
+    assert explicit.returncode == 0, explicit.stderr
+    records = [orjson.loads(line) for line in Path("f.jsonl").read_bytes().splitlines()]
+    assert len(records) == 5
+    assert all(r["suggested_by"]["model"] == "seeds-demo-v1" for r in records)
+    assert any(r["spans"] for r in records)
+    # the dataset's latest model is the default
+    default = redline("suggest", "seeds/", "--dataset", "seeds-demo", "--out", "g.jsonl")
+    assert default.returncode == 0, default.stderr
+    assert "seeds-demo-v1" in default.stdout
+
+
+def _gold(workspace: Path) -> Path:
+    return workspace / "annotations" / "seeds-demo" / "gold.jsonl"
+
+
+def test_no_gold_is_one_error(workspace: Path, capsys: pytest.CaptureFixture[str]):
+    _gold(workspace).unlink()
+    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
+    assert failed.code == 1
+    [message] = failed.notices("error")
+    assert "no 'gold' records to train on" in message
+
+
+def test_one_document_cannot_be_split(workspace: Path, capsys: pytest.CaptureFixture[str]):
+    first = _gold(workspace).read_bytes().splitlines()[0]
+    _gold(workspace).write_bytes(first + b"\n")
+    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
+    assert failed.code == 1
+    [message] = failed.notices("error")
+    assert "1 document only" in message
+    assert "--dev 0" in message
+
+
+def test_label_outside_schema_is_one_error(workspace: Path, capsys: pytest.CaptureFixture[str]):
+    lines = _gold(workspace).read_bytes().splitlines()
+    record = orjson.loads(lines[0])
+    record["spans"][0]["label"] = "WEAPON"
+    _gold(workspace).write_bytes(b"\n".join([orjson.dumps(record), *lines[1:]]) + b"\n")
+    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
+    assert failed.code == 1
+    [message] = failed.notices("error")
+    assert "'WEAPON'" in message
+    assert "schema 'news' does not have" in message
+    assert not (workspace / "annotations" / "seeds-demo" / "models.json").exists()
