@@ -212,7 +212,7 @@ def evaluation_report(
     )
 
 
-def _counts(counts: Counts) -> dict[str, float | int | None]:
+def counts_json(counts: Counts) -> dict[str, float | int | None]:
     return {
         "precision": counts.precision,
         "recall": counts.recall,
@@ -226,10 +226,10 @@ def _counts(counts: Counts) -> dict[str, float | int | None]:
 
 def _pair_f1(result: PairF1) -> dict[str, object]:
     return {
-        **_counts(result.overall),
+        **counts_json(result.overall),
         "documents": result.documents,
         "documents_left_out": result.documents_left_out,
-        "per_label": {label: _counts(c) for label, c in sorted(result.per_label.items())},
+        "per_label": {label: counts_json(c) for label, c in sorted(result.per_label.items())},
     }
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1
+from redline.metrics.f1 import PairF1, relation_f1, span_f1
+from redline.metrics.report import counts_json
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document
 from redline.training.data import documents_of
@@ -60,17 +61,6 @@ def compare(
     if unseen:
         comparison.unseen = span_f1(base_records[n:], trained_records[n:])
     return comparison
-
-
-def counts_json(counts: Counts) -> dict[str, float | int | None]:
-    return {
-        "precision": counts.precision,
-        "recall": counts.recall,
-        "f1": counts.f1,
-        "tp": counts.tp,
-        "fp": counts.fp,
-        "fn": counts.fn,
-    }
 
 
 def f1_json(result: PairF1) -> dict[str, object]:
