@@ -9,27 +9,13 @@ and the status line shows the document's message, not a timing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.widgets import Label
 
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.modals import HelpScreen, RelationLabelScreen
-from tests.support.tui import make_app, prepare_suggestions
+from tests.support.tui import make_app
 
 SIZE = (120, 40)
-
-
-@pytest.fixture(scope="session")
-def cached_root(tmp_path_factory) -> Path:
-    """The seeds with their suggestions cached; shared with test_annotate_tui's copy."""
-    root = tmp_path_factory.getbasetemp() / "cached-suggestions"
-    if not (root / "ready").exists():
-        root.mkdir(exist_ok=True)
-        prepare_suggestions(root)
-        (root / "ready").touch()
-    return root
 
 
 def test_main_screen_on_the_first_document(cached_root, tmp_path, snap_compare):

@@ -4,9 +4,6 @@ handler, each is said in the status line and the UI goes on (the next save still
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 
@@ -14,21 +11,10 @@ from redline.tui.annotate import AnnotateScreen
 from redline.tui.article import ArticleView
 from redline.tui.modals import PromptScreen
 from redline.tui.status_line import StatusLine
-from tests.support.tui import make_app, prepare_suggestions, saved
+from tests.support.tui import make_app, saved
 
 SIZE = (120, 40)
 DOC1 = "000_317a0d864143cfa9"
-
-
-@pytest.fixture(scope="session")
-def cached_root(tmp_path_factory) -> Path:
-    """The seeds with their suggestions cached; shared with test_annotate_tui's copy."""
-    root = tmp_path_factory.getbasetemp() / "cached-suggestions"
-    if not (root / "ready").exists():
-        root.mkdir(exist_ok=True)
-        prepare_suggestions(root)
-        (root / "ready").touch()
-    return root
 
 
 def screen_of(pilot: Pilot) -> AnnotateScreen:

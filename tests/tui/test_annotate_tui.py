@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from pathlib import Path
 
-import pytest
 from rich.console import Console
 from textual import events
 from textual.command import CommandList, CommandPalette
@@ -21,24 +19,13 @@ from redline.tui.annotate import AnnotateScreen
 from redline.tui.article import ArticleView
 from redline.tui.modals import ConfirmScreen, HelpScreen, PromptScreen, RelationLabelScreen
 from redline.tui.status_line import StatusLine
-from tests.support.tui import make_app, prepare_suggestions, saved, spans_of
+from tests.support.tui import make_app, saved, spans_of
 
 SIZE = (120, 40)
 DOC1 = "000_317a0d864143cfa9"
 DOC2 = "001_6faee6a37c422e27"
 DOC3 = "002_c1af4d8a964d5a10"
 DOC4 = "003_f45e83077dafc3a1"
-
-
-@pytest.fixture(scope="session")
-def cached_root(tmp_path_factory) -> Path:
-    """The seeds with their suggestions cached; shared with test_annotate_snapshots's copy."""
-    root = tmp_path_factory.getbasetemp() / "cached-suggestions"
-    if not (root / "ready").exists():
-        root.mkdir(exist_ok=True)
-        prepare_suggestions(root)
-        (root / "ready").touch()
-    return root
 
 
 def screen_of(app) -> AnnotateScreen:
