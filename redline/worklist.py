@@ -9,8 +9,10 @@ suggestions and writes records, whatever the front end.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 
 from redline.corpus import Corpus, CorpusIndex
+from redline.corpus.order import DocumentOrder, OrderedIndex, random_order, uncertain_order
 from redline.editing import EditSession
 from redline.errors import RedlineError
 from redline.queue import Opened, QueueProgress
@@ -19,7 +21,9 @@ from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Answer, Document
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.suggest.suggester import Suggester, SuggestionCache
+from redline.suggest.uncertainty import uncertainties
 from redline.tokens import tokenize
+from redline.training.background import Retrainer
 
 
 class Worklist(QueueProgress):
@@ -32,7 +36,14 @@ class Worklist(QueueProgress):
         annotator: str,
         schema: LabelSchema,
         suggester: Suggester | None = None,
+        *,
+        order: DocumentOrder = "corpus",
+        seed: int = 0,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        """``order`` other than corpus indexes the whole corpus first (and ``uncertain``
+        runs the model's beam over every unsaved document, reporting (done, total) to
+        ``on_progress``)."""
         check_name("annotator", annotator)
         if is_model(annotator):
             raise RedlineError(f"{annotator!r} is the name of a model's suggestions, not a person")
@@ -41,13 +52,43 @@ class Worklist(QueueProgress):
         self.annotator = annotator
         self.schema = schema
         self.suggester = suggester
-        self.index: CorpusIndex = corpus.index()
+        self.index: CorpusIndex | OrderedIndex = corpus.index()
         if not self.index.has(0):
             raise RedlineError(f"{corpus.source}: no documents to annotate")
+        if order == "uncertain" and suggester is None:
+            raise RedlineError("--order uncertain needs the model: drop --no-suggestions")
         self.log: AnnotatorLog = dataset.open(annotator, write=True)
+        if order != "corpus":
+            self.index = self._ordered(self.index.finish(), order, seed, on_progress)
         self._cache: SuggestionCache | None = None
         self._cache_lock = threading.Lock()
         self._suggested: dict[int, Annotation | None] = {}
+        self.retrainer: Retrainer | None = None
+        """Set by ``annotate --retrain-every``: trains a new model every N saves."""
+
+    def _ordered(
+        self,
+        index: CorpusIndex,
+        order: DocumentOrder,
+        seed: int,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> OrderedIndex:
+        if order == "random":
+            return OrderedIndex(index, random_order(len(index), seed))
+        assert self.suggester is not None
+        suggester = self.suggester
+
+        def score(positions: list[int]) -> Sequence[float]:
+            scores: list[float] = []
+            documents = [index.document(p) for p in positions]
+            for value in uncertainties(suggester, documents):
+                scores.append(value)
+                if on_progress is not None:
+                    on_progress(len(scores), len(positions))
+            return scores
+
+        saved = [doc_id in self.log for doc_id in index.doc_ids]
+        return OrderedIndex(index, uncertain_order(saved, score))
 
     def not_here(self, doc_id: str) -> str:
         return f"no document {doc_id!r} in {self.corpus.source}"
@@ -113,6 +154,18 @@ class Worklist(QueueProgress):
         self.append(record)
         session.mark_saved(record)
         return record
+
+    def use_model(self, model: str) -> None:
+        """Suggest with another model from now on (a retrained one): suggestions not yet
+        shown are dropped, so unsaved documents get the new model's; the open document
+        keeps what is on screen."""
+        suggester = Suggester(self.schema, model)
+        with self._cache_lock:
+            self.suggester = suggester
+            self._suggested = {}
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
 
     def _suggestion_cache(self) -> SuggestionCache:
         assert self.suggester is not None

@@ -8,17 +8,45 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
-from redline.cli.options import KeymapOption, RootOption, SchemaOption, notice, report_skipped
+from redline.cli.options import (
+    KeymapOption,
+    RootOption,
+    SchemaOption,
+    notice,
+    one_of,
+    progress_bar,
+    report_skipped,
+)
 from redline.cli.suggest import ModelOption, choose_model
 from redline.corpus import Corpus
+from redline.corpus.order import ORDERS, DocumentOrder
 from redline.errors import RedlineError
-from redline.schema.labels import resolve_schema
-from redline.store import DEFAULT_ROOT, check_name, open_dataset
+from redline.schema.labels import LabelSchema, resolve_schema
+from redline.store import DEFAULT_ROOT, DatasetStore, check_name, open_dataset
 from redline.suggest import Suggester
+from redline.worklist import Worklist
+
+OrderOption = Annotated[
+    str,
+    typer.Option(
+        parser=one_of(ORDERS),
+        help="corpus: as the corpus lists them; uncertain: unsaved documents the model is "
+        "least sure of first; random: shuffled with --seed.",
+    ),
+]
+SeedOption = Annotated[int, typer.Option(help="Seed of --order random.")]
+RetrainOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Train a new model on your saved documents every N saves, in the background; "
+        "it replaces the model in use only if it is not worse on dev.",
+    ),
+]
 
 
 def annotate(
@@ -38,12 +66,15 @@ def annotate(
         bool, typer.Option("--no-suggestions", help="Start from an empty page, without the model.")
     ] = False,
     model: ModelOption = None,
+    order: OrderOption = "corpus",
+    seed: SeedOption = 0,
+    retrain_every: RetrainOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Annotate a corpus in the terminal: correct the model's entities and relations."""
+    from redline.training.background import Retrainer
     from redline.tui.app import RedlineApp
     from redline.tui.bindings import load_keymap
-    from redline.worklist import Worklist
 
     if source == "-":
         raise RedlineError("annotate reads your keys from the terminal: give SOURCE as a file")
@@ -52,7 +83,13 @@ def annotate(
     corpus = Corpus(source)
     store = open_dataset(dataset, root)
     suggester = None if no_suggestions else Suggester(label_schema, choose_model(store, model))
-    worklist = Worklist(corpus, store, annotator, label_schema, suggester)
+    if retrain_every is not None and suggester is None:
+        raise RedlineError("--retrain-every needs the model: drop --no-suggestions")
+    worklist = _worklist(corpus, store, annotator, label_schema, suggester, order, seed)
+    if retrain_every is not None:
+        worklist.retrainer = Retrainer(
+            dataset, root, annotator, retrain_every, None if schema is None else str(schema)
+        )
     position = worklist.position_of(start) if start is not None else None
     try:
         RedlineApp(worklist, start=position, keymap=keys).run()
@@ -61,6 +98,42 @@ def annotate(
         # are known only now; listed after the UI, where they stay readable.
         worklist.finish_index()
         report_skipped(corpus)
+
+
+def _worklist(
+    corpus: Corpus,
+    store: DatasetStore,
+    annotator: str,
+    schema: LabelSchema,
+    suggester: Suggester | None,
+    order: str,
+    seed: int,
+) -> Worklist:
+    """The worklist in the order asked for; ``uncertain`` scores every unsaved document
+    first, under a progress bar."""
+    progress = progress_bar()
+    task = progress.add_task("ranking documents by the model's uncertainty", start=False)
+
+    def on_progress(done: int, total: int) -> None:
+        if not progress.live.is_started:
+            progress.start()
+            progress.start_task(task)
+        progress.update(task, completed=done, total=total)
+
+    try:
+        return Worklist(
+            corpus,
+            store,
+            annotator,
+            schema,
+            suggester,
+            order=cast(DocumentOrder, order),
+            seed=seed,
+            on_progress=on_progress,
+        )
+    finally:
+        if progress.live.is_started:
+            progress.stop()
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -89,6 +162,9 @@ def serve(
         ),
     ] = False,
     model: ModelOption = None,
+    order: OrderOption = "corpus",
+    seed: SeedOption = 0,
+    retrain_every: RetrainOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
@@ -106,6 +182,9 @@ def serve(
         command += ["--schema", str(schema)]
     if model is not None:
         command += ["--model", model]
+    command += ["--order", order, "--seed", str(seed)]
+    if retrain_every is not None:
+        command += ["--retrain-every", str(retrain_every)]
     if host not in LOCAL_HOSTS:
         notice(
             "warning",

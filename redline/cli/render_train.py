@@ -20,11 +20,17 @@ def print_training(result: TrainResult) -> None:
     """The model written, the documents it learnt from, the score tables and notes."""
     data = result.data
     documents = result.meta.get("redline", {}).get("documents", {})
+    if not result.kept:
+        out.print(
+            f"[bold]not kept[/]: {escape(result.name)} is worse than {escape(result.base)} on "
+            "dev (--only-if-better); nothing written"
+        )
     out.print(
         f"trained [bold]{escape(result.name)}[/] {escape(result.version)} from "
         f"[bold]{escape(result.base)}[/] in {result.seconds:.1f}s · "
         f"{documents.get('train', 0)} train / {documents.get('dev', 0)} dev documents · "
-        f"{len(data.rehearsal)} rehearsal text(s) · wrote {escape(display_path(result.model_dir))}"
+        f"{len(data.rehearsal)} rehearsal text(s)"
+        + (f" · wrote {escape(display_path(result.model_dir))}" if result.kept else "")
     )
     comparison = result.comparison
     if not comparison.entities:
@@ -34,10 +40,13 @@ def print_training(result: TrainResult) -> None:
         if any(r.units for r in comparison.relations.values()):
             out.print(
                 _table(
-                    "Relations on dev (the schema's rules over each model's entities)",
+                    "Relations on dev (base: the schema's rules; trained: the relation "
+                    "model, rules for labels it did not learn; each over its own entities)",
                     comparison.relations,
                 )
             )
+    if result.relation_note:
+        out.print(f"no relation model: {escape(result.relation_note)}")
     if comparison.unseen is not None:
         out.print(
             f"on {comparison.unseen_documents} text(s) the gold never saw, the trained model "

@@ -1,5 +1,5 @@
-"""``redline train``: the dataset's gold into a spaCy pipeline (its NER; relations are still
-suggested by the schema's rules), with a progress bar and base-against-trained scores."""
+"""``redline train``: the dataset's gold into a spaCy pipeline (its NER and a relation
+model), with a progress bar and base-against-trained scores."""
 
 from __future__ import annotations
 
@@ -39,6 +39,20 @@ def train(
     ] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the split and of training.")] = 0,
     max_steps: Annotated[int, typer.Option(min=1, help="Training steps.")] = 50,
+    relations: Annotated[
+        bool,
+        typer.Option(
+            "--relations/--no-relations",
+            help="Also train the relation model (else the schema's rules keep suggesting).",
+        ),
+    ] = True,
+    only_if_better: Annotated[
+        bool,
+        typer.Option(
+            "--only-if-better",
+            help="Keep the model only if it is not worse than the base on dev.",
+        ),
+    ] = False,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Train the model on a dataset's gold; it then suggests for that dataset by default."""
@@ -51,6 +65,8 @@ def train(
         dev=dev,
         seed=seed,
         max_steps=max_steps,
+        relations=relations,
+        only_if_better=only_if_better,
     )
     # Started on the first step: bad input is reported before any bar is drawn.
     progress = progress_bar()

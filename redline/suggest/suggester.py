@@ -12,25 +12,53 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
 
 from redline.errors import StoreLockedError
 from redline.schema.keys import model_annotator
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Document, Relation, Span, SuggestedBy
+from redline.schema.records import Annotation, Document, Origin, Relation, Span, SuggestedBy
 from redline.store import AnnotatorLog, DatasetStore
 from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
+from redline.suggest.relation_model import RelationModel
 from redline.suggest.relations import suggest_relations
+
+RELATION_MODEL_DIR = "redline_relations"
+"""The relation model's folder inside a trained pipeline's folder."""
+
+
+def load_relation_model(model_dir: Path) -> RelationModel | None:
+    """The relation model saved beside a trained pipeline, or None (a cold start: rules)."""
+    folder = Path(model_dir) / RELATION_MODEL_DIR
+    if not folder.is_dir():
+        return None
+    return RelationModel.from_disk(folder)
 
 
 class Suggester:
     """Suggests entities and relations for documents with one schema's pipeline."""
 
-    def __init__(self, schema: LabelSchema, model: str | None = None) -> None:
+    def __init__(
+        self,
+        schema: LabelSchema,
+        model: str | None = None,
+        relation_model: RelationModel | None = None,
+    ) -> None:
         self.schema = schema
         self.model = resolve_model(model or schema.model.name)
+        self._relation_model = relation_model
+
+    @cached_property
+    def relation_model(self) -> RelationModel | None:
+        """The one given, else the one saved in the trained pipeline's folder, else None."""
+        if self._relation_model is not None:
+            return self._relation_model
+        target = self.model.load_target
+        return None if target is None else load_relation_model(Path(target))
 
     @property
     def warning(self) -> str | None:
@@ -71,10 +99,8 @@ class Suggester:
             for n, entity in enumerate(entities, start=1)
         ]
         relations = [
-            Relation(id=f"r{n}", head=spans[h].id, child=spans[c].id, label=label, origin="rule")
-            for n, (h, c, label) in enumerate(
-                suggest_relations(doc, entities, self.schema), start=1
-            )
+            Relation(id=f"r{n}", head=spans[h].id, child=spans[c].id, label=label, origin=origin)
+            for n, (h, c, label, origin) in enumerate(self._relations(doc, entities), start=1)
         ]
         return Annotation.of(
             document,
@@ -84,6 +110,21 @@ class Suggester:
             annotator=self.annotator,
             suggested_by=self.suggested_by,
         )
+
+    def _relations(self, doc: Doc, entities: list[SpacySpan]) -> list[tuple[int, int, str, Origin]]:
+        """The relation model's proposals for the labels it learnt, the rules' for the rest
+        (all of them on a cold start, with no relation model), one per pair."""
+        found: list[tuple[int, int, str, Origin]] = []
+        learnt: set[str] = set()
+        if self.relation_model is not None:
+            learnt = self.relation_model.labels
+            predicted = self.relation_model.predict(doc, entities, self.schema)
+            found.extend((h, c, label, "model") for h, c, label, _ in predicted)
+        taken = {(h, c) for h, c, *_ in found}
+        for h, c, label in suggest_relations(doc, entities, self.schema):
+            if label not in learnt and (h, c) not in taken:
+                found.append((h, c, label, "rule"))
+        return found
 
     def suggest(
         self, documents: Iterable[Document], *, batch_size: int = 64, n_process: int = 1

@@ -30,6 +30,7 @@ from redline.errors import RedlineError, display_path
 from redline.schema.labels import LabelSchema
 from redline.store import JsonlDataset
 from redline.suggest.pipeline import REDLINE_META_KEY, resolve_model
+from redline.suggest.suggester import RELATION_MODEL_DIR
 from redline.training.data import (
     TrainingData,
     docbin_of,
@@ -40,6 +41,7 @@ from redline.training.data import (
 )
 from redline.training.evaluation import Comparison, compare, comparison_json
 from redline.training.models import default_model_dir, next_version, register_model
+from redline.training.relations import train_relation_model
 from redline.training.spacy_loop import ProgressCallback, train_ner
 
 
@@ -52,6 +54,11 @@ class TrainOptions:
     dev: float = 0.2
     seed: int = 0
     max_steps: int = 50
+    relations: bool = True
+    """Also train the relation model (``--no-relations``: the schema's rules keep suggesting)."""
+    only_if_better: bool = False
+    """Keep (write and list) the model only when its dev scores are not worse than the base's:
+    how ``annotate --retrain-every`` decides whether the new model replaces the one in use."""
 
 
 @dataclass
@@ -64,6 +71,10 @@ class TrainResult:
     comparison: Comparison
     seconds: float
     meta: dict[str, Any] = field(default_factory=dict)
+    relation_note: str | None = None
+    """Why no relation model was trained, when none was."""
+    kept: bool = True
+    """False when ``only_if_better`` found it worse on dev: nothing was written or listed."""
 
 
 def _check_out(model_dir: Path) -> None:
@@ -88,6 +99,18 @@ def _load_base(base_name: str) -> tuple[str, Language]:
 def _f1(comparison: Comparison, name: str) -> float | None:
     result = comparison.entities.get(name)
     return None if result is None else result.f1
+
+
+def not_worse(comparison: Comparison) -> bool:
+    """Entity F1 and relation F1 on dev each at least the base's (a score that cannot be
+    computed, e.g. no gold relation on dev, does not count against it)."""
+    for scores in (comparison.entities, comparison.relations):
+        base, trained = scores.get("base"), scores.get("trained")
+        if base is None or trained is None or base.f1 is None:
+            continue
+        if (trained.f1 or 0.0) < base.f1:
+            return False
+    return True
 
 
 def train_model(
@@ -151,9 +174,24 @@ def train_model(
             "created_at": created_at.isoformat().replace("+00:00", "Z"),
         }
         _write_pipeline(last, staged, name, model_version, redline_meta)
+        relation_note = _train_relations(base, data, schema, options, staged, redline_meta)
         comparison = compare(schema, base_name, str(staged), data.dev, data.unseen)
         redline_meta["scores"] = comparison_json(comparison)
         meta = _set_meta(staged, redline_meta)
+        kept = not options.only_if_better or not_worse(comparison)
+        if not kept:
+            return TrainResult(
+                model_dir,
+                name,
+                model_version,
+                base_name,
+                data,
+                comparison,
+                time.perf_counter() - started,
+                meta=meta,
+                relation_note=relation_note,
+                kept=False,
+            )
         model_dir.parent.mkdir(parents=True, exist_ok=True)
         if model_dir.exists():
             model_dir.rmdir()  # empty, checked above
@@ -178,7 +216,35 @@ def train_model(
         comparison,
         time.perf_counter() - started,
         meta=meta,
+        relation_note=relation_note,
     )
+
+
+def _train_relations(
+    nlp: Language,
+    data: TrainingData,
+    schema: LabelSchema,
+    options: TrainOptions,
+    folder: Path,
+    redline_meta: dict[str, Any],
+) -> str | None:
+    """Fit and save the relation model beside the pipeline; the reason when there is none.
+
+    The base's parse is the trained pipeline's (its parser is frozen), so either parses."""
+    if not options.relations:
+        return "--no-relations: the schema's rules suggest relations"
+    if not schema.relations:
+        return f"schema {schema.name!r} has no relation types"
+    try:
+        model = train_relation_model(nlp, data.train, schema, seed=options.seed)
+    except RedlineError as error:
+        return f"{error}: the schema's rules suggest relations"
+    model.to_disk(folder / RELATION_MODEL_DIR)
+    redline_meta["relations"] = {
+        "labels": sorted(model.labels),
+        "training_pairs": model.training_pairs,
+    }
+    return None
 
 
 def _write_pipeline(

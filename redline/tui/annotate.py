@@ -10,23 +10,36 @@ and span keys, and the mouse.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from textual import on
+from textual import on, work
 from textual.binding import BindingType
 
 from redline.editing import EditRefused
 from redline.navigation import find_text, first_after, last_before
 from redline.queue import DocumentQueue
 from redline.schema.records import Answer
+from redline.training.background import Retrainer
 from redline.tui.article import ArticleView
 from redline.tui.bindings import annotate_bindings, label_binding
 from redline.tui.document_actions import DocumentActions
+from redline.tui.header import DocumentHeader
+from redline.tui.messages import RetrainFinished
 from redline.tui.modals import PromptScreen
 from redline.tui.relation_actions import RelationActions
 from redline.tui.side_panel import SidePanel
 from redline.tui.status_line import reports_errors
 from redline.tui.textual_private import add_binding
+from redline.worklist import Worklist
+
+
+@dataclass(frozen=True)
+class Retraining:
+    """A retrainer and the annotator's worklist whose model it replaces."""
+
+    retrainer: Retrainer
+    worklist: Worklist
 
 
 class AnnotateScreen(RelationActions, DocumentActions):
@@ -34,10 +47,42 @@ class AnnotateScreen(RelationActions, DocumentActions):
 
     BINDINGS: ClassVar[list[BindingType]] = annotate_bindings()
 
-    def __init__(self, worklist: DocumentQueue, start: int | None = None) -> None:
+    def __init__(
+        self,
+        worklist: DocumentQueue,
+        start: int | None = None,
+        retraining: Retraining | None = None,
+    ) -> None:
         super().__init__(worklist, start)
+        self.retraining = retraining
         for entity in self.schema.entities:
             add_binding(self, label_binding(entity))
+
+    # -- retraining (annotate --retrain-every) -------------------------------------------
+
+    def after_save(self) -> None:
+        if self.retraining is not None and self.retraining.retrainer.count_save():
+            suggester = self.worklist.suggester
+            base = suggester.model.load_target if suggester is not None else None
+            self.retrain(base or self.schema.model.name)
+
+    @work(thread=True, exclusive=True, group="retrain", exit_on_error=False)
+    def retrain(self, base: str) -> None:
+        """Wait for a child process that trains (see :mod:`redline.training.background`)."""
+        assert self.retraining is not None
+        self.post_message(RetrainFinished(self.retraining.retrainer.run(base)))
+
+    @reports_errors
+    def on_retrain_finished(self, message: RetrainFinished) -> None:
+        outcome = message.outcome
+        if outcome.model_dir is not None and self.retraining is not None:
+            self.retraining.worklist.use_model(str(outcome.model_dir))
+            self.query_one(DocumentHeader).set_model(self.header_note())
+        self.say(outcome.message, "ok" if outcome.model_dir is not None else "info")
+
+    def on_unmount(self) -> None:
+        if self.retraining is not None:
+            self.retraining.retrainer.stop()
 
     # -- cursor and selection ------------------------------------------------------------
 

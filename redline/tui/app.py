@@ -12,11 +12,12 @@ from textual.screen import Screen
 
 from redline.queue import DocumentQueue
 from redline.review import ReviewWorklist
-from redline.tui.annotate import AnnotateScreen
+from redline.tui.annotate import AnnotateScreen, Retraining
 from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
 from redline.tui.review import ReviewScreen
 from redline.tui.status_line import show_error
+from redline.worklist import Worklist
 
 ScreenFactory = Callable[[], DocumentScreen]
 """Makes the app's one screen (called once the app runs)."""
@@ -27,6 +28,12 @@ def screen_for(queue: DocumentQueue, start: int | None) -> DocumentScreen:
     """The screen that goes through ``queue``: the annotate screen, unless one is registered
     for the queue's type (the review screen for a reviewer's queue)."""
     return AnnotateScreen(queue, start)
+
+
+@screen_for.register
+def _annotate(queue: Worklist, start: int | None) -> DocumentScreen:
+    retraining = None if queue.retrainer is None else Retraining(queue.retrainer, queue)
+    return AnnotateScreen(queue, start, retraining)
 
 
 @screen_for.register

@@ -33,6 +33,11 @@ class DocumentActions(DocumentScreen):
             self.request_repaint()
             done = self.worklist.done
             self.say(f"{message} · {done}/{len(self.worklist)} documents done", "ok")
+        self.after_save()
+
+    def after_save(self) -> None:
+        """What a screen does once a version is safely saved (the annotate screen may start
+        retraining)."""
 
     def action_flag(self) -> None:
         if self.session.flagged:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from redline.schema.records import Annotation
+from redline.training.background import RetrainOutcome
 
 
 class SuggestionsReady(Message, bubble=False):
@@ -31,3 +32,11 @@ class SuggestionsFailed(Message, bubble=False):
 
 class IndexFinished(Message, bubble=False):
     """The whole corpus is indexed: the header's total is known, and the skipped lines."""
+
+
+class RetrainFinished(Message, bubble=False):
+    """A background retrain ended: kept (``outcome.model_dir``) or not, or failed."""
+
+    def __init__(self, outcome: RetrainOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
