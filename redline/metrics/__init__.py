@@ -11,6 +11,8 @@ One module per kind of statistic, each the only place its formula lives:
 - :mod:`~redline.metrics.unitizing`: Krippendorff's unitizing alpha (alpha_U);
 - :mod:`~redline.metrics.answers`: agreement on the document answer;
 - :mod:`~redline.metrics.edits`: what annotators did to the suggestions;
+- :mod:`~redline.metrics.corrections`: what an annotator would have to do to turn a
+  suggestion into the gold (a simulated annotator's work);
 - :mod:`~redline.metrics.stats`: dataset statistics;
 - :mod:`~redline.metrics.report`: everything ``redline agreement`` and ``redline evaluate``
   print, read from a dataset (the commands' assembly of the above, so not re-exported).
@@ -19,6 +21,13 @@ One module per kind of statistic, each the only place its formula lives:
 from redline.metrics.alpha import krippendorff_nominal, nominal_alpha
 from redline.metrics.answers import AnswerAgreement, answer_agreement
 from redline.metrics.compared import Score, Versions
+from redline.metrics.corrections import (
+    CORRECTION_KINDS,
+    CorrectionCounts,
+    corrections,
+    corrections_over,
+    sum_corrections,
+)
 from redline.metrics.edits import EDIT_KINDS, EditSummary, summarize_edits
 from redline.metrics.f1 import MISSING, Counts, PairF1, label_confusion, relation_f1, span_f1
 from redline.metrics.kappa import cohen_kappa, fleiss_kappa, token_cohen_kappa, token_fleiss_kappa
@@ -32,11 +41,13 @@ from redline.metrics.unitizing import (
 )
 
 __all__ = [
+    "CORRECTION_KINDS",
     "EDIT_KINDS",
     "MISSING",
     "OUTSIDE",
     "AnnotatorStats",
     "AnswerAgreement",
+    "CorrectionCounts",
     "Counts",
     "EditSummary",
     "LabelSummary",
@@ -47,6 +58,8 @@ __all__ = [
     "Versions",
     "answer_agreement",
     "cohen_kappa",
+    "corrections",
+    "corrections_over",
     "dataset_stats",
     "document_unitizing_alpha",
     "document_unitizing_alpha_by_label",
@@ -56,6 +69,7 @@ __all__ = [
     "nominal_alpha",
     "relation_f1",
     "span_f1",
+    "sum_corrections",
     "summarize_edits",
     "summarize_labels",
     "token_cohen_kappa",
