@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -31,9 +31,15 @@ INCORRECT_SPANS_KEY = "incorrect_spans"
 USER_DATA_KEY = "redline"
 
 
-def spacy_span(doc: Doc, span: Span, doc_id: str) -> SpacySpan:
+Alignment = Literal["strict", "expand"]
+"""``strict``: a span off spaCy's token boundaries is an error (exports must not change
+spans); ``expand``: it grows to whole tokens (training, where a tokenizer's cut must not
+lose a document of gold)."""
+
+
+def spacy_span(doc: Doc, span: Span, doc_id: str, alignment: Alignment = "strict") -> SpacySpan:
     found = doc.char_span(
-        span.start, span.end, span.label, alignment_mode="strict", span_id=span.id
+        span.start, span.end, span.label, alignment_mode=alignment, span_id=span.id
     )
     if found is None:
         raise RedlineError(
@@ -43,14 +49,19 @@ def spacy_span(doc: Doc, span: Span, doc_id: str) -> SpacySpan:
     return found
 
 
-def to_doc(record: Annotation, nlp: Language | None = None, lang: str = "en") -> Doc:
+def to_doc(
+    record: Annotation,
+    nlp: Language | None = None,
+    lang: str = "en",
+    alignment: Alignment = "strict",
+) -> Doc:
     doc = (nlp or blank(lang)).make_doc(record.text)
-    spans = [spacy_span(doc, s, record.doc_id) for s in record.spans]
+    spans = [spacy_span(doc, s, record.doc_id, alignment) for s in record.spans]
     doc.spans[SPANS_KEY] = spans
     doc.ents = filter_spans(spans)
     if record.rejected:
         doc.spans[INCORRECT_SPANS_KEY] = [
-            spacy_span(doc, s, record.doc_id) for s in record.rejected
+            spacy_span(doc, s, record.doc_id, alignment) for s in record.rejected
         ]
     doc.user_data[USER_DATA_KEY] = {
         "doc_id": record.doc_id,
@@ -62,13 +73,16 @@ def to_doc(record: Annotation, nlp: Language | None = None, lang: str = "en") ->
 
 
 def to_docbin(
-    records: Iterable[Annotation], nlp: Language | None = None, lang: str = "en"
+    records: Iterable[Annotation],
+    nlp: Language | None = None,
+    lang: str = "en",
+    alignment: Alignment = "strict",
 ) -> DocBin:
     """A DocBin of the records, tokenized by ``nlp`` (default: a blank ``lang`` pipeline,
     which cuts tokens as the stock pipelines do)."""
     docbin = DocBin(store_user_data=True)
     for record in records:
-        docbin.add(to_doc(record, nlp, lang))
+        docbin.add(to_doc(record, nlp, lang, alignment))
     return docbin
 
 

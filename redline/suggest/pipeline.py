@@ -127,18 +127,20 @@ def build_pipeline(schema: LabelSchema, model: ModelChoice | None = None) -> Lan
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        config={
-            "spans_key": RULE_MATCHES_KEY,
-            "annotate_ents": True,
-            "ents_filter": {"@misc": "redline.rules_override_model.v1"},
-            "phrase_matcher_attr": "LOWER",
-            "overwrite": False,
-        },
-    )
-    assert isinstance(ruler, SpanRuler)
-    ruler.add_patterns(ruler_patterns(schema, nlp))
+    patterns = ruler_patterns(schema, nlp)
+    if patterns:  # a ruler without patterns would warn (W036) on every document
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            config={
+                "spans_key": RULE_MATCHES_KEY,
+                "annotate_ents": True,
+                "ents_filter": {"@misc": "redline.rules_override_model.v1"},
+                "phrase_matcher_attr": "LOWER",
+                "overwrite": False,
+            },
+        )
+        assert isinstance(ruler, SpanRuler)
+        ruler.add_patterns(patterns)
     nlp.add_pipe("redline_rule_entities", config={"cleanup": _cleanup_config(schema)})
     return nlp
 

@@ -44,7 +44,12 @@ FEATURE_GROUPS = (
     "links",
     "titles",
 )
-"""Every feature group :func:`featurize` knows; a model stores the groups it was trained on."""
+"""The feature groups a model is trained on by default; a model stores its own."""
+
+OPTIONAL_GROUPS = ("vectors",)
+"""Groups :func:`featurize` also knows but does not use by default: ``vectors`` is the
+pipeline's tok2vec output mean-pooled over each entity (the pair representation of spaCy's
+relation-extraction tutorial); measured in ``bench/relation_choice.py``."""
 
 _TITLE_WINDOW = 3
 _BETWEEN_LIMIT = 12
@@ -105,6 +110,10 @@ def featurize(
         features["paren"] = 1.0 if "(" in words else 0.0
         if path is not None and any(step.endswith("appos") for step in path.steps):
             features["appos"] = 1.0
+    if "vectors" in groups and doc.tensor is not None and doc.tensor.size:
+        for role, span in (("head", head), ("child", child)):
+            for n, value in enumerate(doc.tensor[span.start : span.end].mean(axis=0)):
+                features[f"{role}_vec{n}"] = float(value)
     if "titles" in groups:
         for role, span in (("head", head), ("child", child)):
             if span.label_ != "PERSON":

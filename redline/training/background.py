@@ -43,6 +43,7 @@ class RetrainRequest:
     base: str
     max_steps: int
     seed: int
+    dev: float
 
 
 def _score(scores: dict[str, Any], who: str) -> str:
@@ -64,6 +65,7 @@ def train_for_request(request: RetrainRequest) -> dict[str, Any]:
             base=request.base,
             seed=request.seed,
             max_steps=request.max_steps,
+            dev=request.dev,
             only_if_better=True,
         )
         dataset = open_dataset(request.dataset, Path(request.root))
@@ -99,6 +101,7 @@ class Retrainer:
         *,
         max_steps: int = 50,
         seed: int = 0,
+        dev: float = 0.2,
     ) -> None:
         if every < 1:
             raise RedlineError(f"--retrain-every must be at least 1, not {every}")
@@ -109,6 +112,7 @@ class Retrainer:
         self.schema = schema
         self.max_steps = max_steps
         self.seed = seed
+        self.dev = dev
         self.saves = 0
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -133,6 +137,7 @@ class Retrainer:
             base,
             self.max_steps,
             self.seed,
+            self.dev,
         )
         # A plain child process, not multiprocessing: the UI has replaced stdout and
         # stderr, which multiprocessing's spawn would try to hand down.

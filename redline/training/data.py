@@ -132,8 +132,9 @@ def rehearsal_docs(
 
 def docbin_of(records: Iterable[Annotation], nlp: Language, extra: Iterable[Doc] = ()) -> DocBin:
     """A DocBin of the records (as :func:`redline.formats.spacy_docbin.to_docbin` makes them:
-    accepted spans as entities, rejected ones as ``incorrect_spans``) and extra docs."""
-    docbin = to_docbin(records, nlp)
+    accepted spans as entities, rejected ones as ``incorrect_spans``) and extra docs; a span
+    off the tokenizer's boundaries grows to whole tokens."""
+    docbin = to_docbin(records, nlp, alignment="expand")
     for doc in extra:
         docbin.add(doc)
     return docbin

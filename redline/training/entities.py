@@ -44,6 +44,9 @@ from redline.training.models import default_model_dir, next_version, register_mo
 from redline.training.relations import train_relation_model
 from redline.training.spacy_loop import ProgressCallback, train_ner
 
+NO_DEV_SCORED = 10
+"""Training documents spaCy's loop scores at each evaluation when there is no dev split."""
+
 
 @dataclass(frozen=True)
 class TrainOptions:
@@ -142,8 +145,11 @@ def train_model(
         train_path = write_atomic(
             work / "train.spacy", docbin_of(data.train, base, rehearsal).to_bytes()
         )
+        # Without a dev split spaCy still scores some documents at each evaluation: a few
+        # training ones (all of them would cost more than the training steps).
         dev_path = write_atomic(
-            work / "dev.spacy", docbin_of(data.dev or data.train, base).to_bytes()
+            work / "dev.spacy",
+            docbin_of(data.dev or data.train[:NO_DEV_SCORED], base).to_bytes(),
         )
         last = train_ner(
             base,

@@ -13,8 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
@@ -125,6 +123,10 @@ def fit_relation_model(
             f"nothing to learn relations from: every candidate pair is {next(iter(counts))!r} "
             "(a model needs pairs with and without a relation)"
         )
+    # Imported here: scikit-learn takes a second to import, and only training needs it.
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     vectorizer = DictVectorizer(sort=True)
     matrix = vectorizer.fit_transform(examples.features)
     classifier = LogisticRegression(
