@@ -100,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=["redocred", "re3d"], default="redocred")
     parser.add_argument("--train", type=int, default=200)
+    parser.add_argument("--only", default="", help="run only variants whose name has this")
     args = parser.parse_args()
     reason = missing_reason()
     if reason:
@@ -129,7 +130,11 @@ def main() -> None:
         ("+ vectors (tutorial-style)", {"groups": [*FEATURE_GROUPS, "vectors"]}),
         ("balanced classes", {"balanced": True}),
         ("threshold 0.35", {"threshold": 0.35}),
+        ("threshold 0.25", {"threshold": 0.25}),
+        ("threshold 0.3", {"threshold": 0.3}),
+        ("threshold 0.3 + vectors", {"threshold": 0.3, "groups": [*FEATURE_GROUPS, "vectors"]}),
     ]
+    variants = [(name, options) for name, options in variants if args.only in name]
     print(f"{'variant':<28} {'P':>6} {'R':>6} {'F1':>6} {'F1 same-sent':>13} {'fit s':>6}")
     for name, options in variants:
         groups = options.get("groups", FEATURE_GROUPS)

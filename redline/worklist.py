@@ -59,7 +59,11 @@ class Worklist(QueueProgress):
             raise RedlineError("--order uncertain needs the model: drop --no-suggestions")
         self.log: AnnotatorLog = dataset.open(annotator, write=True)
         if order != "corpus":
-            self.index = self._ordered(self.index.finish(), order, seed, on_progress)
+            try:
+                self.index = self._ordered(self.index.finish(), order, seed, on_progress)
+            except BaseException:
+                self.log.close()  # the lock, for whoever opens the log next
+                raise
         self._cache: SuggestionCache | None = None
         self._cache_lock = threading.Lock()
         self._suggested: dict[int, Annotation | None] = {}

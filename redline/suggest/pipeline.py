@@ -108,6 +108,13 @@ def fold_diacritics(text: str) -> str:
     )
 
 
+def entity_label_map(schema: LabelSchema, choice: ModelChoice) -> dict[str, str]:
+    """The model's entity labels to the schema's: the schema's ``label_map``, and the labels
+    a model trained by redline predicts as they are (``choice.schema_labels``)."""
+    passed = {label: label for label in choice.schema_labels if label in schema.entity_labels}
+    return {**schema.model.label_map, **passed}
+
+
 def build_pipeline(schema: LabelSchema, model: ModelChoice | None = None) -> Language:
     """Assemble the suggesting pipeline for a schema (loads the model: takes a second)."""
     choice = model or resolve_model(schema.model.name)
@@ -115,12 +122,10 @@ def build_pipeline(schema: LabelSchema, model: ModelChoice | None = None) -> Lan
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nlp = spacy.load(choice.load_target)
-        # A model trained on the schema's labels predicts them as they are.
-        passed = {label: label for label in choice.schema_labels if label in schema.entity_labels}
         nlp.add_pipe(
             "redline_model_entities",
             config={
-                "label_map": {**schema.model.label_map, **passed},
+                "label_map": entity_label_map(schema, choice),
                 "cleanup": _cleanup_config(schema),
             },
         )

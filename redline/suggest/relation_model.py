@@ -246,5 +246,5 @@ class RelationModel:
                 groups=list(data["groups"]),
                 training_pairs={str(k): int(v) for k, v in data["training_pairs"].items()},
             )
-        except (KeyError, TypeError, ValueError) as error:
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise RedlineError(f"{path}: damaged relation model ({error})") from None

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from redline.schema.records import Document
+from redline.suggest.pipeline import entity_label_map
 from redline.suggest.relation_model import candidate_pairs, featurize
 from redline.suggest.suggester import Suggester
 
@@ -65,13 +66,13 @@ def uncertainties(
 
 
 def _schema_spans(suggester: Suggester, spans: dict[EntityKey, float]) -> dict[EntityKey, float]:
-    """The beam's entities under the schema's labels (the base model's through its label
-    map; a model trained by redline already predicts them); others are not the team's."""
-    label_map = {} if suggester.model.schema_labels else dict(suggester.schema.model.label_map)
+    """The beam's entities under the schema's labels, renamed as the pipeline renames them;
+    labels the schema does not map are not the team's."""
+    label_map = entity_label_map(suggester.schema, suggester.model)
     wanted = suggester.schema.entity_labels
     mapped: dict[EntityKey, float] = defaultdict(float)
     for (start, end, label), p in spans.items():
-        label = label_map.get(label, label)
+        label = label_map.get(label, "")
         if label in wanted:
             mapped[(start, end, label)] += p
     return mapped

@@ -22,7 +22,7 @@ from redline.errors import RedlineError
 from redline.formats.spacy_docbin import to_docbin
 from redline.formats.split import split_by_document
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Document
+from redline.schema.records import Annotation, Document, Span
 from redline.store import JsonlDataset
 
 
@@ -111,23 +111,51 @@ def split_data(
     return TrainingData(train, dev, rehearsal, measured)
 
 
-def rehearsal_docs(
-    base: Language, documents: Iterable[Document], label_map: dict[str, str]
-) -> list[Doc]:
-    """The base model's entities on texts without gold, as training docs: labels the schema
-    maps are renamed, the others (CARDINAL, MONEY...) kept so the model keeps them too."""
+def rehearsal_docs(base: Language, documents: Iterable[Document], schema: LabelSchema) -> list[Doc]:
+    """The base model's entities on texts without gold, as training docs, under the labels
+    the gold is trained under (:func:`base_label_space`: LOC becomes GPE where the schema
+    maps both to GPE), the ones the schema does not use (CARDINAL, MONEY...) kept, so the
+    model keeps them."""
+    space = base_label_space(schema)
+    rename = {b: space[label] for b, label in schema.model.label_map.items()}
     docs = []
     texts = [document.text for document in documents]
     with base.select_pipes(enable=["ner"] if "ner" in base.pipe_names else []):
         for predicted in base.pipe(texts):
             doc = base.make_doc(predicted.text)
             spans = [
-                doc.char_span(e.start_char, e.end_char, label_map.get(e.label_, e.label_))
+                doc.char_span(e.start_char, e.end_char, rename.get(e.label_, e.label_))
                 for e in predicted.ents
             ]
             doc.ents = filter_spans([s for s in spans if s is not None])
             docs.append(doc)
     return docs
+
+
+def base_label_space(schema: LabelSchema) -> dict[str, str]:
+    """For each schema label the base model has a label for, the one it is trained under.
+
+    Training the base's own label ("ORG") on gold that says ORGANISATION keeps what the base
+    knows about organisations; training a new label ORGANISATION would start from nothing.
+    Where several base labels map to one schema label (GPE, LOC, FAC -> LOCATION), the first
+    in the schema's ``label_map`` is the one. Schema labels with no base label are trained
+    under their own name."""
+    space: dict[str, str] = {}
+    for base_label, label in schema.model.label_map.items():
+        space.setdefault(label, base_label)
+    return space
+
+
+def in_label_space(records: Iterable[Annotation], space: dict[str, str]) -> list[Annotation]:
+    """The records with each span (accepted or rejected) under its training label."""
+
+    def relabel(spans: Sequence[Span]) -> list[Span]:
+        return [s.model_copy(update={"label": space.get(s.label, s.label)}) for s in spans]
+
+    return [
+        r.model_copy(update={"spans": relabel(r.spans), "rejected": relabel(r.rejected)})
+        for r in records
+    ]
 
 
 def docbin_of(records: Iterable[Annotation], nlp: Language, extra: Iterable[Doc] = ()) -> DocBin:

@@ -33,7 +33,9 @@ from redline.suggest.pipeline import REDLINE_META_KEY, resolve_model
 from redline.suggest.suggester import RELATION_MODEL_DIR
 from redline.training.data import (
     TrainingData,
+    base_label_space,
     docbin_of,
+    in_label_space,
     load_gold,
     rehearsal_docs,
     split_data,
@@ -141,15 +143,19 @@ def train_model(
     model_version = f"{version}.0.0+{created_at:%Y%m%d%H%M%S}"
     with tempfile.TemporaryDirectory(prefix="redline-train-") as tmp:
         work = Path(tmp)
-        rehearsal = rehearsal_docs(base, data.rehearsal, dict(schema.model.label_map))
+        rehearsal = rehearsal_docs(base, data.rehearsal, schema)
+        space = base_label_space(schema)
         train_path = write_atomic(
-            work / "train.spacy", docbin_of(data.train, base, rehearsal).to_bytes()
+            work / "train.spacy",
+            docbin_of(in_label_space(data.train, space), base, rehearsal).to_bytes(),
         )
         # Without a dev split spaCy still scores some documents at each evaluation: a few
         # training ones (all of them would cost more than the training steps).
         dev_path = write_atomic(
             work / "dev.spacy",
-            docbin_of(data.dev or data.train[:NO_DEV_SCORED], base).to_bytes(),
+            docbin_of(
+                in_label_space(data.dev or data.train[:NO_DEV_SCORED], space), base
+            ).to_bytes(),
         )
         last = train_ner(
             base,
@@ -157,7 +163,7 @@ def train_model(
             train_path,
             dev_path,
             work / "output",
-            sorted(schema.entity_labels),
+            sorted({space.get(label, label) for label in schema.entity_labels}),
             seed=options.seed,
             max_steps=options.max_steps,
             on_progress=on_progress,
@@ -167,7 +173,13 @@ def train_model(
             "dataset": dataset.name,
             "source": options.source,
             "schema": {"name": schema.name, "hash": schema.hash},
-            "labels": sorted(schema.entity_labels),
+            # the schema labels the model predicts under their own names (the others come
+            # out under the base's labels, which the schema's label_map renames)
+            "labels": sorted(
+                label
+                for label in schema.entity_labels
+                if label not in space or space[label] == label
+            ),
             "documents": {
                 "train": len({r.doc_id for r in data.train}),
                 "dev": len({r.doc_id for r in data.dev}),
