@@ -13,7 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -24,6 +24,7 @@ from redline.schema.records import Annotation
 LABEL_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_SCHEMA_PATH = Path("schema") / "news.toml"
+Construction = Literal["title", "led_by", "joined", "meeting", "body_of", "place_in"]
 
 
 class _SchemaPart(BaseModel):
@@ -63,6 +64,10 @@ class RelationType(_LabelType):
     )
     max_path: int = Field(default=4, ge=1, le=12)
     symmetric: bool = False
+    constructions: list[Construction] = Field(default_factory=list)
+    """Phrase shapes that suggest it; given, they replace the trigger-on-path rule."""
+    nouns: list[Annotated[str, Field(pattern=r"^[^\sA-Z]+( [^\sA-Z]+)*$")]] = Field([])
+    """Lower-case titles (prime minister), body nouns (ministry) or place nouns (capital)."""
 
     @field_validator("paths")
     @classmethod

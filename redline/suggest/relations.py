@@ -6,17 +6,26 @@ the two entities (and any verb on the path is itself a trigger: "X sent a messag
 party leader Y" does not make X a leader), or the path is one the rule names. Per pair, the
 first relation in schema order that fires wins, so an annotator sees one proposal to accept
 or reject, not a menu.
+
+A relation that names constructions in the schema (redline.suggest.constructions: titles,
+meetings, bodies, places) is suggested by those instead: they read the set phrases news
+uses and are far more precise than any relation word on a path. Their proposals come first,
+and the path rule fills in only pairs they left alone, for the relations without any.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from redline.schema.labels import LabelSchema, RelationType
+from redline.suggest.clauses import joined, meeting
+from redline.suggest.constructions import Context, Proposal
+from redline.suggest.places import body_of, place_in
+from redline.suggest.titles import led_by, titles
 
 _CLAUSE_HEADS = {"VERB", "AUX"}
 
@@ -72,24 +81,75 @@ def _fires(rule: RelationType, path: DependencyPath, head: SpacySpan, child: Spa
     return fired
 
 
+Builder = Callable[[Context, RelationType, list[RelationType]], Iterator[Proposal]]
+BUILDERS: dict[str, Builder] = {
+    "title": titles,
+    "led_by": led_by,
+    "joined": joined,
+    "meeting": meeting,
+    "body_of": body_of,
+    "place_in": place_in,
+}
+
+
+def construction_relations(
+    doc: Doc, entities: Sequence[SpacySpan], schema: LabelSchema
+) -> list[Proposal]:
+    """Every construction proposal that fits its relation's type constraint, one per pair
+    (schema order first, then text order), symmetric relations with the earlier name as head."""
+    ctx = Context(doc, entities, schema)
+    title_rules = [r for r in schema.relations if "title" in r.constructions]
+    found: list[Proposal] = []
+    taken: set[frozenset[int]] = set()
+    done: set[str] = set()
+    for rule in schema.relations:
+        for name in rule.constructions:
+            # the title construction decides between all title rules at once
+            key = "title" if name == "title" else f"{name}:{rule.label}"
+            if key in done:
+                continue
+            done.add(key)
+            for h, c, label in BUILDERS[name](ctx, rule, title_rules):
+                chosen = schema.relation(label)
+                if (
+                    chosen is None
+                    or h == c
+                    or ctx.sentence(ctx.entities[h].start) != ctx.sentence(ctx.entities[c].start)
+                ):
+                    continue
+                if not chosen.fits(ctx.label(h), ctx.label(c)):
+                    continue
+                if chosen.symmetric and ctx.entities[c].start < ctx.entities[h].start:
+                    h, c = c, h
+                pair = frozenset((h, c))
+                if pair not in taken:
+                    taken.add(pair)
+                    found.append((h, c, label))
+    return found
+
+
 def suggest_relations(
     doc: Doc, entities: Sequence[SpacySpan], schema: LabelSchema
 ) -> list[tuple[int, int, str]]:
     """(head index, child index, label) triples over ``entities`` (indices into it)."""
     if not schema.relations or not doc.has_annotation("DEP"):
         return []
-    found: list[tuple[int, int, str]] = []
+    found = construction_relations(doc, entities, schema)
+    taken = {frozenset((h, c)) for h, c, _ in found}
+    path_rules = [rule for rule in schema.relations if not rule.constructions]
+    if not path_rules:
+        return found
     by_sentence: dict[int, list[int]] = {}
     for index, entity in enumerate(entities):
         by_sentence.setdefault(entity.sent.start, []).append(index)
     for members in by_sentence.values():
         for h in members:
             for c in members:
-                if h == c:
+                if h == c or frozenset((h, c)) in taken:
                     continue
                 head, child = entities[h], entities[c]
                 path: DependencyPath | None = None
-                for rule in schema.relations:
+                for rule in path_rules:
                     if not rule.fits(head.label_, child.label_):
                         continue
                     if rule.symmetric and child.start < head.start:
@@ -100,5 +160,6 @@ def suggest_relations(
                             break
                     if _fires(rule, path, head, child):
                         found.append((h, c, rule.label))
+                        taken.add(frozenset((h, c)))
                         break
     return found
