@@ -18,6 +18,7 @@ by :func:`redline.suggest.uncertainty.uncertainties` before each block, as
 from __future__ import annotations
 
 import argparse
+import random
 import tempfile
 import time
 import warnings
@@ -80,10 +81,18 @@ def run(
     annotated: list[Annotation] = []
     dataset = open_dataset(f"{corpus.name}-{strategy}", work)
     while len(annotated) < min(upto, len(pool)) and remaining:
-        if strategy == "uncertain":
-            scores = list(uncertainties(suggester, documents(corpus, remaining)))
+        if strategy.startswith("uncertain"):
+            scores = list(
+                uncertainties(
+                    suggester,
+                    documents(corpus, remaining),
+                    relations=strategy == "uncertain",
+                )
+            )
             ranked = sorted(zip(remaining, scores, strict=True), key=lambda x: (-x[1], x[0]))
             block = [p for p, _ in ranked[:every]]
+        elif strategy == "random":
+            block = random.Random(len(annotated)).sample(remaining, min(every, len(remaining)))
         else:
             block = remaining[:every]
         remaining = [p for p in remaining if p not in set(block)]
@@ -192,6 +201,11 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=None, help="default: 50 (re3d: 9)")
     parser.add_argument("--upto", type=int, default=200)
     parser.add_argument("--max-steps", type=int, default=40)
+    parser.add_argument(
+        "--orders",
+        default="base,corpus,uncertain",
+        help="runs, of base, corpus, uncertain, uncertain-entities (entity doubt only), random",
+    )
     args = parser.parse_args()
     reason = missing_reason()
     if reason:
@@ -209,11 +223,12 @@ def main() -> None:
             )
             curves = {
                 strategy: run(corpus, strategy, every, args.upto, args.max_steps, Path(tmp))
-                for strategy in ("base", "corpus", "uncertain")
+                for strategy in args.orders.split(",")
             }
             for strategy, points in curves.items():
                 print_curve(name, strategy, points)
-            print_targets(curves)
+            if {"base", "corpus", "uncertain"} <= curves.keys():
+                print_targets(curves)
 
 
 if __name__ == "__main__":

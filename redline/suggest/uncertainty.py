@@ -46,10 +46,15 @@ def _doubt(probability: float) -> float:
 
 
 def uncertainties(
-    suggester: Suggester, documents: Sequence[Document], *, batch_size: int = 32
+    suggester: Suggester,
+    documents: Sequence[Document],
+    *,
+    batch_size: int = 32,
+    relations: bool = True,
 ) -> Iterator[float]:
     """The expected number of wrong decisions in each document, in order; 0.0 for every
-    document when the pipeline has no statistical NER (nothing is uncertain about rules)."""
+    document when the pipeline has no statistical NER (nothing is uncertain about rules).
+    ``relations=False`` counts the entities' doubt only (the benchmark compares both)."""
     nlp = suggester.nlp
     ner = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
     if not isinstance(ner, EntityRecognizer):
@@ -62,7 +67,8 @@ def uncertainties(
         for doc, beam in zip(docs, beams, strict=True):
             spans = _schema_spans(suggester, entity_probabilities(ner.moves.get_beam_parses(beam)))
             entity_doubt = sum(_doubt(p) for p in spans.values())
-            yield entity_doubt + _relation_doubt(suggester, doc, spans)
+            relation_doubt = _relation_doubt(suggester, doc, spans) if relations else 0.0
+            yield entity_doubt + relation_doubt
 
 
 def _schema_spans(suggester: Suggester, spans: dict[EntityKey, float]) -> dict[EntityKey, float]:
