@@ -163,6 +163,9 @@ class RelationModel:
     groups: list[str] = field(default_factory=lambda: list(FEATURE_GROUPS))
     training_pairs: dict[str, int] = field(default_factory=dict)
     """Examples per class the model was fitted on ("none" included)."""
+    min_pairs: int = 1
+    """A label the model saw fewer examples of is left to the rules: a handful of examples
+    make a classifier that mostly says "none", worse than a rule written for the case."""
 
     def __post_init__(self) -> None:
         self._index = {name: n for n, name in enumerate(self.features)}
@@ -171,8 +174,13 @@ class RelationModel:
 
     @property
     def labels(self) -> set[str]:
-        """The relation labels the model predicts (its classes but "none")."""
-        return {c for c in self.classes if c != NONE_LABEL}
+        """The relation labels the model predicts: its classes but "none", each learnt from
+        at least ``min_pairs`` examples."""
+        return {
+            c
+            for c in self.classes
+            if c != NONE_LABEL and self.training_pairs.get(c, self.min_pairs) >= self.min_pairs
+        }
 
     def probabilities(self, features: Mapping[str, float | str]) -> dict[str, float]:
         """Each class's probability for one pair's features."""
@@ -221,6 +229,7 @@ class RelationModel:
             "threshold": self.threshold,
             "groups": self.groups,
             "training_pairs": self.training_pairs,
+            "min_pairs": self.min_pairs,
         }
         (folder / MODEL_FILE).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
 
@@ -245,6 +254,7 @@ class RelationModel:
                 threshold=float(data["threshold"]),
                 groups=list(data["groups"]),
                 training_pairs={str(k): int(v) for k, v in data["training_pairs"].items()},
+                min_pairs=int(data.get("min_pairs", 1)),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             raise RedlineError(f"{path}: damaged relation model ({error})") from None

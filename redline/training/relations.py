@@ -32,6 +32,9 @@ from redline.suggest.relation_model import (
 
 REJECTED_WEIGHT = 2.0
 
+MIN_TRAINING_PAIRS = 20
+"""Examples of a label below which the rules keep suggesting it (see RelationModel.min_pairs)."""
+
 DEFAULT_THRESHOLD = 0.3
 """A pair is suggested when its label's probability exceeds this. Measured given the gold
 entities (``bench/relation_choice.py``): relation F1 0.462 on re3d and 0.185 on Re-DocRED at
@@ -115,6 +118,7 @@ def fit_relation_model(
     balanced: bool = False,
     c: float = 1.0,
     threshold: float = DEFAULT_THRESHOLD,
+    min_pairs: int = MIN_TRAINING_PAIRS,
 ) -> RelationModel:
     """Fit the logistic regression on examples already built (the benchmark reuses them)."""
     counts = Counter(examples.labels)
@@ -127,6 +131,13 @@ def fit_relation_model(
         raise RedlineError(
             f"nothing to learn relations from: every candidate pair is {next(iter(counts))!r} "
             "(a model needs pairs with and without a relation)"
+        )
+    if not any(n >= min_pairs for label, n in counts.items() if label != NONE_LABEL):
+        seen = ", ".join(
+            f"{label} {n}" for label, n in sorted(counts.items()) if label != NONE_LABEL
+        )
+        raise RedlineError(
+            f"too few relations to learn from ({seen}; a label needs {min_pairs} examples)"
         )
     # Imported here: scikit-learn takes a second to import, and only training needs it.
     from sklearn.feature_extraction import DictVectorizer
@@ -150,6 +161,7 @@ def fit_relation_model(
         threshold=threshold,
         groups=list(groups),
         training_pairs=dict(sorted(counts.items())),
+        min_pairs=min_pairs,
     )
 
 
@@ -172,6 +184,7 @@ def train_relation_model(
     schema: LabelSchema,
     *,
     seed: int = 0,
+    min_pairs: int = MIN_TRAINING_PAIRS,
 ) -> RelationModel:
     """A relation model learnt from the records' accepted spans and relations."""
     accepted = [r for r in records if r.answer == "accept"]
@@ -180,4 +193,5 @@ def train_relation_model(
             f"nothing to learn relations from: none of the {len(records)} record(s) has a relation"
         )
     docs = parse(nlp, accepted)
-    return fit_relation_model(examples_of(docs, accepted, schema), schema, seed=seed)
+    examples = examples_of(docs, accepted, schema)
+    return fit_relation_model(examples, schema, seed=seed, min_pairs=min_pairs)

@@ -14,7 +14,6 @@ import spacy
 from redline.store import open_dataset
 from redline.suggest.pipeline import resolve_model
 from redline.training import latest_model
-from tests.support.cli import run_redline
 from tests.support.data import REPO
 
 
@@ -84,34 +83,3 @@ def test_train_writes_a_pipeline_that_suggests(workspace: Path):
 
 def _gold(workspace: Path) -> Path:
     return workspace / "annotations" / "seeds-demo" / "gold.jsonl"
-
-
-def test_no_gold_is_one_error(workspace: Path, capsys: pytest.CaptureFixture[str]):
-    _gold(workspace).unlink()
-    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
-    assert failed.code == 1
-    [message] = failed.notices("error")
-    assert "no 'gold' records to train on" in message
-
-
-def test_one_document_cannot_be_split(workspace: Path, capsys: pytest.CaptureFixture[str]):
-    first = _gold(workspace).read_bytes().splitlines()[0]
-    _gold(workspace).write_bytes(first + b"\n")
-    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
-    assert failed.code == 1
-    [message] = failed.notices("error")
-    assert "1 document only" in message
-    assert "--dev 0" in message
-
-
-def test_label_outside_schema_is_one_error(workspace: Path, capsys: pytest.CaptureFixture[str]):
-    lines = _gold(workspace).read_bytes().splitlines()
-    record = orjson.loads(lines[0])
-    record["spans"][0]["label"] = "WEAPON"
-    _gold(workspace).write_bytes(b"\n".join([orjson.dumps(record), *lines[1:]]) + b"\n")
-    failed = run_redline(capsys, "train", "--dataset", "seeds-demo", "--max-steps", "5")
-    assert failed.code == 1
-    [message] = failed.notices("error")
-    assert "'WEAPON'" in message
-    assert "schema 'news' does not have" in message
-    assert not (workspace / "annotations" / "seeds-demo" / "models.json").exists()

@@ -4,6 +4,7 @@ bad file or bad training data is one clear error."""
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 
@@ -56,7 +57,8 @@ def gold() -> list[Annotation]:
 
 @pytest.fixture(scope="module")
 def model(nlp: Language, gold: list[Annotation], schema: LabelSchema) -> RelationModel:
-    return train_relation_model(nlp, gold, schema)
+    # the shipped gold has a dozen relations: every label is kept (min_pairs=1) to test them
+    return train_relation_model(nlp, gold, schema, min_pairs=1)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +84,7 @@ def test_it_learns_the_gold_relation_labels(model: RelationModel, schema: LabelS
 def test_training_twice_gives_the_same_model(
     nlp: Language, gold: list[Annotation], schema: LabelSchema, model: RelationModel
 ):
-    assert train_relation_model(nlp, gold, schema) == model
+    assert train_relation_model(nlp, gold, schema, min_pairs=1) == model
 
 
 def test_from_disk_gives_back_the_same_model(
@@ -216,3 +218,15 @@ def test_training_pairs_that_are_not_an_object_are_a_damaged_model(
     with pytest.raises(RedlineError, match="damaged relation model") as refused:
         RelationModel.from_disk(tmp_path)
     assert str(path) in str(refused.value)
+
+
+def test_labels_seen_too_rarely_are_left_to_the_rules(
+    nlp: Language, gold: list[Annotation], schema: LabelSchema, model: RelationModel
+):
+    # the shipped gold's dozen relations are below the default: no model is made from them
+    with pytest.raises(RedlineError, match=r"too few relations to learn from .*needs 20"):
+        train_relation_model(nlp, gold, schema)
+    rare = min(model.labels, key=lambda label: model.training_pairs[label])
+    stricter = dataclasses.replace(model, min_pairs=model.training_pairs[rare] + 1)
+    assert rare not in stricter.labels
+    assert stricter.labels < model.labels
