@@ -26,7 +26,13 @@ from bench.corpora import Corpus, load_corpora, missing_reason
 from redline.schema.keys import RelationKey, SpanKey, keys_of
 from redline.schema.records import Annotation
 from redline.suggest.relation_model import FEATURE_GROUPS, RelationModel
-from redline.training.relations import aligned_entities, examples_of, fit_relation_model, parse
+from redline.training.relations import (
+    DEFAULT_THRESHOLD,
+    aligned_entities,
+    examples_of,
+    fit_relation_model,
+    parse,
+)
 
 
 def split(corpus: Corpus) -> tuple[list[Annotation], list[Annotation]]:
@@ -129,6 +135,7 @@ def main() -> None:
     variants += [
         ("+ vectors (tutorial-style)", {"groups": [*FEATURE_GROUPS, "vectors"]}),
         ("balanced classes", {"balanced": True}),
+        ("threshold 0.5", {"threshold": 0.5}),
         ("threshold 0.35", {"threshold": 0.35}),
         ("threshold 0.25", {"threshold": 0.25}),
         ("threshold 0.3", {"threshold": 0.3}),
@@ -146,7 +153,7 @@ def main() -> None:
             corpus.schema,
             groups=groups,
             balanced=bool(options.get("balanced", False)),
-            threshold=float(options.get("threshold", 0.5)),  # type: ignore[arg-type]
+            threshold=float(options.get("threshold", DEFAULT_THRESHOLD)),  # type: ignore[arg-type]
         )
         seconds = time.perf_counter() - started
         result = score(model, held_docs, held, corpus)
