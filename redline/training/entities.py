@@ -3,9 +3,11 @@
 The steps: the accepted gold records (checked against the schema) are split by document into
 train and dev; texts of the dataset the gold never saw are partly annotated by the base model
 for rehearsal (against forgetting) and partly kept to measure forgetting; DocBins and the
-config go to a temporary folder; spaCy trains the base's ``ner`` (:mod:`.spacy_loop`); base
-and trained are scored on dev (:mod:`.evaluation`; relations are still the schema's rules,
-over the trained entities); the pipeline is moved into
+config go to a temporary folder; spaCy trains the base's ``ner`` (:mod:`.spacy_loop`) under
+the base's own labels (:func:`.data.base_label_space`); the relation model is fitted on the
+train split's relations (:mod:`.relations`) and saved in the pipeline's ``redline_relations/``;
+base (relations by the schema's rules) and trained (by the model, rules for labels it did not
+learn) are scored on dev (:mod:`.evaluation`); the pipeline is moved into
 ``annotations/<dataset>/models/<dataset>-v<N>/`` (or ``--out``) with a ``redline`` object in
 its ``meta.json``, and listed in ``models.json``.
 """

@@ -16,6 +16,7 @@ from redline.metrics.f1 import PairF1, relation_f1, span_f1
 from redline.metrics.report import counts_json
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document
+from redline.suggest.suggester import Suggester
 from redline.training.data import documents_of
 
 
@@ -33,9 +34,6 @@ class Comparison:
 
 
 def predict(schema: LabelSchema, model: str, documents: Sequence[Document]) -> list[Annotation]:
-    # Imported here: the suggester may load a relation model from redline.training.
-    from redline.suggest.suggester import Suggester
-
     if not documents:
         return []
     return list(Suggester(schema, model).suggest(documents))
