@@ -25,7 +25,7 @@ from spacy.tokens import Span as SpacySpan
 
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
-from redline.suggest.relations import dependency_path
+from redline.suggest.relations import dependency_path, sentence_pairs
 
 NONE_LABEL = "none"
 """The class of a candidate pair that has no relation."""
@@ -131,23 +131,16 @@ def candidate_pairs(
 
     Shared by training and prediction so the model is judged on exactly the pairs it learnt.
     """
-    by_sentence: dict[int, list[int]] = {}
-    for index, entity in enumerate(entities):
-        by_sentence.setdefault(entity.sent.start, []).append(index)
-    for members in by_sentence.values():
-        for h in members:
-            for c in members:
-                if h == c:
-                    continue
-                head, child = entities[h], entities[c]
-                allowed = [
-                    rule.label
-                    for rule in schema.relations
-                    if rule.fits(head.label_, child.label_)
-                    and not (rule.symmetric and child.start < head.start)
-                ]
-                if allowed:
-                    yield h, c, allowed
+    for h, c in sentence_pairs(entities):
+        head, child = entities[h], entities[c]
+        allowed = [
+            rule.label
+            for rule in schema.relations
+            if rule.fits(head.label_, child.label_)
+            and not (rule.symmetric and child.start < head.start)
+        ]
+        if allowed:
+            yield h, c, allowed
 
 
 @dataclass
@@ -198,23 +191,29 @@ class RelationModel:
         shares = shifted / shifted.sum()
         return {label: float(p) for label, p in zip(self.classes, shares, strict=True)}
 
-    def predict(
+    def best_labels(
         self, doc: Doc, entities: Sequence[SpacySpan], schema: LabelSchema
-    ) -> list[tuple[int, int, str, float]]:
-        """(head index, child index, label, probability) over ``entities``, at most one per
-        pair, only with labels whose type constraint fits the pair."""
+    ) -> Iterator[tuple[int, int, str, float]]:
+        """(head index, child index, label, probability) for every candidate pair with a
+        label the model knows and the types fit: its most probable such label, whatever the
+        probability (the uncertainty ranking reads the ones below the threshold too)."""
         if not doc.has_annotation("DEP"):
-            return []
-        found: list[tuple[int, int, str, float]] = []
+            return
         for h, c, allowed in candidate_pairs(entities, schema):
             known = [label for label in allowed if label in self.labels]
             if not known:
                 continue
             probabilities = self.probabilities(featurize(doc, entities, (h, c), self.groups))
             best = max(known, key=lambda label: (probabilities[label], label))
-            if probabilities[best] > self.threshold:
-                found.append((h, c, best, probabilities[best]))
-        return found
+            yield h, c, best, probabilities[best]
+
+    def predict(
+        self, doc: Doc, entities: Sequence[SpacySpan], schema: LabelSchema
+    ) -> list[tuple[int, int, str, float]]:
+        """The pairs of :meth:`best_labels` above the threshold: at most one per pair."""
+        return [
+            found for found in self.best_labels(doc, entities, schema) if found[3] > self.threshold
+        ]
 
     def to_disk(self, folder: Path) -> None:
         """Write the model as one JSON file (no pickle: loading it runs no code)."""

@@ -139,27 +139,35 @@ def suggest_relations(
     path_rules = [rule for rule in schema.relations if not rule.constructions]
     if not path_rules:
         return found
+    for h, c in sentence_pairs(entities):
+        if frozenset((h, c)) in taken:
+            continue
+        head, child = entities[h], entities[c]
+        path: DependencyPath | None = None
+        for rule in path_rules:
+            if not rule.fits(head.label_, child.label_):
+                continue
+            if rule.symmetric and child.start < head.start:
+                continue
+            if path is None:
+                path = dependency_path(head.root, child.root)
+                if path is None:
+                    break
+            if _fires(rule, path, head, child):
+                found.append((h, c, rule.label))
+                taken.add(frozenset((h, c)))
+                break
+    return found
+
+
+def sentence_pairs(entities: Sequence[SpacySpan]) -> Iterator[tuple[int, int]]:
+    """Every ordered pair of distinct entities (indices) of one sentence: the candidates of
+    the rules and of the relation model alike."""
     by_sentence: dict[int, list[int]] = {}
     for index, entity in enumerate(entities):
         by_sentence.setdefault(entity.sent.start, []).append(index)
     for members in by_sentence.values():
         for h in members:
             for c in members:
-                if h == c or frozenset((h, c)) in taken:
-                    continue
-                head, child = entities[h], entities[c]
-                path: DependencyPath | None = None
-                for rule in path_rules:
-                    if not rule.fits(head.label_, child.label_):
-                        continue
-                    if rule.symmetric and child.start < head.start:
-                        continue
-                    if path is None:
-                        path = dependency_path(head.root, child.root)
-                        if path is None:
-                            break
-                    if _fires(rule, path, head, child):
-                        found.append((h, c, rule.label))
-                        taken.add(frozenset((h, c)))
-                        break
-    return found
+                if h != c:
+                    yield h, c

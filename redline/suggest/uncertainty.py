@@ -19,7 +19,6 @@ from spacy.tokens import Span as SpacySpan
 
 from redline.schema.records import Document
 from redline.suggest.pipeline import entity_label_map
-from redline.suggest.relation_model import candidate_pairs, featurize
 from redline.suggest.suggester import Suggester
 
 BEAM_WIDTH = 8
@@ -95,10 +94,4 @@ def _relation_doubt(suggester: Suggester, doc: Doc, spans: dict[EntityKey, float
         if p > 0.5 and not taken & set(range(start, end)):
             entities.append(SpacySpan(doc, start, end, label=label))
             taken |= set(range(start, end))
-    doubt = 0.0
-    for h, c, allowed in candidate_pairs(entities, suggester.schema):
-        probabilities = model.probabilities(featurize(doc, entities, (h, c), model.groups))
-        known = [label for label in allowed if label in model.labels]
-        if known:
-            doubt += _doubt(max(probabilities[label] for label in known))
-    return doubt
+    return sum(_doubt(p) for *_, p in model.best_labels(doc, entities, suggester.schema))
