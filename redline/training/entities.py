@@ -199,34 +199,12 @@ def train_model(
         redline_meta["scores"] = comparison_json(comparison)
         meta = _set_meta(staged, redline_meta)
         kept = not options.only_if_better or not_worse(comparison)
-        if not kept:
-            return TrainResult(
-                model_dir,
-                name,
-                model_version,
-                base_name,
-                data,
-                comparison,
-                time.perf_counter() - started,
-                meta=meta,
-                relation_note=relation_note,
-                kept=False,
-            )
-        model_dir.parent.mkdir(parents=True, exist_ok=True)
-        if model_dir.exists():
-            model_dir.rmdir()  # empty, checked above
-        shutil.move(str(staged), str(model_dir))
-    register_model(
-        dataset,
-        {
-            "name": name,
-            "version": model_version,
-            "path": str(model_dir),
-            "created_at": redline_meta["created_at"],
-            "documents": redline_meta["documents"],
-            "dev_f1": {"base": _f1(comparison, "base"), "trained": _f1(comparison, "trained")},
-        },
-    )
+        if kept:
+            model_dir.parent.mkdir(parents=True, exist_ok=True)
+            if model_dir.exists():
+                model_dir.rmdir()  # empty, checked above
+            shutil.move(str(staged), str(model_dir))
+            _register(dataset, name, model_version, model_dir, redline_meta, comparison)
     return TrainResult(
         model_dir,
         name,
@@ -237,6 +215,28 @@ def train_model(
         time.perf_counter() - started,
         meta=meta,
         relation_note=relation_note,
+        kept=kept,
+    )
+
+
+def _register(
+    dataset: JsonlDataset,
+    name: str,
+    version: str,
+    model_dir: Path,
+    redline_meta: dict[str, Any],
+    comparison: Comparison,
+) -> None:
+    register_model(
+        dataset,
+        {
+            "name": name,
+            "version": version,
+            "path": str(model_dir),
+            "created_at": redline_meta["created_at"],
+            "documents": redline_meta["documents"],
+            "dev_f1": {"base": _f1(comparison, "base"), "trained": _f1(comparison, "trained")},
+        },
     )
 
 
