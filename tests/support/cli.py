@@ -1,9 +1,11 @@
 """``redline ARGS`` run in this process, through the console script's own entry point: the
-tests that run hundreds of commands cannot afford a Python start-up each."""
+tests that run hundreds of commands cannot afford a Python start-up each; and
+:func:`redline_process`, the real command in a child process, for the few that need one."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -54,3 +56,11 @@ def run_redline(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
     for line in outcome.stderr.splitlines():
         assert STDERR_LINE.fullmatch(line), f"not one line per message: {line!r}"
     return outcome
+
+
+def redline_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process (its progress bar goes to stderr, as it would in
+    a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=300
+    )

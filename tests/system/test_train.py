@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
-import pytest
 import spacy
 
 from redline.store import open_dataset
 from redline.suggest.pipeline import resolve_model
 from redline.training import latest_model
-from tests.support.data import REPO
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "annotations" / "seeds-demo", tmp_path / "annotations" / "seeds-demo")
-    shutil.copytree(REPO / "schema", tmp_path / "schema")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def redline(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real command (its progress bar goes to stderr, as it would in a terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=300
-    )
+from tests.support.cli import redline_process as redline
 
 
 def test_train_writes_a_pipeline_that_suggests(workspace: Path):

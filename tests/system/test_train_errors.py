@@ -5,9 +5,7 @@ Every command is the real one in a child process, on a copy of the shipped datas
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
@@ -16,24 +14,10 @@ import pytest
 from redline.schema import load_schema
 from redline.suggest import Suggester
 from redline.suggest.suggester import RELATION_MODEL_DIR
-from tests.support.data import REPO, make_record, relation, span
+from tests.support.cli import redline_process as redline
+from tests.support.data import make_record, relation, span
 
 DATASET = "seeds-demo"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(REPO / "annotations" / DATASET, tmp_path / "annotations" / DATASET)
-    shutil.copytree(REPO / "schema", tmp_path / "schema")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def redline(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def train(*args: str, dataset: str = DATASET) -> subprocess.CompletedProcess[str]:
