@@ -8,6 +8,8 @@ spans and conflicts is text order; nothing here assumes the keys are sorted.
 
 from __future__ import annotations
 
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 
 
@@ -41,14 +43,39 @@ def last_before(keys: Sequence[int], limit: int, *, inclusive: bool = False) -> 
     return len(keys) - 1
 
 
-def find_text(text: str, term: str, start: int) -> int | None:
-    """Where ``term`` occurs in ``text``, ignoring case: the first match beginning at ``start``
-    or later, else the first from the top (wrapping round). None when it does not occur, or
-    when ``term`` is empty (an empty search finds nothing)."""
-    if not term:
+_UNDECOMPOSED = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"})
+"""Letters with a stroke have no decomposition in Unicode, but a reader sees the base letter."""
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """``text`` without case or accents ("Việt Nam" -> "viet nam"), and for each character of
+    the result the offset of the character of ``text`` it came from, so that a match in the
+    folded text maps back to the original."""
+    out: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text.translate(_UNDECOMPOSED)):
+        for piece in unicodedata.normalize("NFD", char):
+            if unicodedata.combining(piece):
+                continue
+            for letter in piece.casefold():
+                out.append(letter)
+                origin.append(offset)
+    return "".join(out), origin
+
+
+def find_text(text: str, term: str, start: int) -> tuple[int, int] | None:
+    """Where ``term`` occurs in ``text``, ignoring case and accents ("viet nam" finds "Việt
+    Nam"): (start, end) of the first match beginning at ``start`` or later, else of the first
+    from the top (wrapping round). None when it does not occur, or when ``term`` is empty
+    (an empty search finds nothing)."""
+    needle, _ = folded(term)
+    if not needle:
         return None
-    haystack, needle = text.lower(), term.lower()
-    found = haystack.find(needle, start)
+    haystack, origin = folded(text)
+    begin = bisect_left(origin, start)
+    found = haystack.find(needle, begin)
     if found == -1:
         found = haystack.find(needle)
-    return None if found == -1 else found
+    if found == -1:
+        return None
+    return origin[found], origin[found + len(needle) - 1] + 1

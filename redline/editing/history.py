@@ -18,8 +18,9 @@ class History(Generic[Value]):
         self.current = current
         self.version = 0
         """Goes up with every change, so views can skip redrawing what did not change."""
-        self._undo: list[Value] = []
-        self._redo: list[Value] = []
+        self._undo: list[tuple[Value, str]] = []
+        self._redo: list[tuple[Value, str]] = []
+        """Each with the note of the change between it and the value after it."""
         self._clean = current
 
     @property
@@ -35,31 +36,36 @@ class History(Generic[Value]):
     def can_redo(self) -> bool:
         return bool(self._redo)
 
-    def push(self, value: Value) -> None:
-        """Make ``value`` current as one undo step; a value equal to the current one is no
-        step at all (an edit that changed nothing must not need undoing)."""
+    def push(self, value: Value, note: str = "") -> None:
+        """Make ``value`` current as one undo step, ``note`` saying what changed (undo and
+        redo give it back); a value equal to the current one is no step at all (an edit that
+        changed nothing must not need undoing)."""
         if value == self.current:
             return
-        self._undo.append(self.current)
+        self._undo.append((self.current, note))
         self._redo.clear()
         self.current = value
         self.version += 1
 
-    def undo(self) -> bool:
+    def undo(self) -> str | None:
+        """Step back; the note of the change undone, or None when there was none to undo."""
         if not self._undo:
-            return False
-        self._redo.append(self.current)
-        self.current = self._undo.pop()
+            return None
+        value, note = self._undo.pop()
+        self._redo.append((self.current, note))
+        self.current = value
         self.version += 1
-        return True
+        return note
 
-    def redo(self) -> bool:
+    def redo(self) -> str | None:
+        """Step forward again; the note of the change redone, or None."""
         if not self._redo:
-            return False
-        self._undo.append(self.current)
-        self.current = self._redo.pop()
+            return None
+        value, note = self._redo.pop()
+        self._undo.append((self.current, note))
+        self.current = value
         self.version += 1
-        return True
+        return note
 
     def mark_saved(self) -> None:
         self._clean = self.current

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from redline.editing.adjudication import chosen, settled
+from redline.editing.boundaries import char_edge, token_edge
+from redline.editing.relation_edits import RelationEdits
 from redline.editing.states import (
     DocumentState,
-    RelationState,
+    EditRefused,
     Side,
     SpanState,
     cascade,
@@ -21,18 +23,12 @@ from redline.editing.states import (
     state_from_saved,
     state_from_suggestions,
 )
-from redline.editing.view import DocumentView
-from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Answer, Document, SuggestedBy
 from redline.tokens import TokenIndex, tokenize
 
 
-class EditRefused(RedlineError):
-    """An edit that would break the schema or the document; the message says why."""
-
-
-class EditSession(DocumentView):
+class EditSession(RelationEdits):
     """The editable state of one document, with unlimited undo and redo."""
 
     def __init__(
@@ -67,20 +63,6 @@ class EditSession(DocumentView):
         super().__init__(document, state)
         self._next_id = 1
 
-    # -- looking up what an edit names -----------------------------------------------------
-
-    def span(self, span_id: str) -> SpanState:
-        for span in self._state.spans:
-            if span.id == span_id:
-                return span
-        raise EditRefused(f"no span {span_id!r}")
-
-    def relation(self, relation_id: str) -> RelationState:
-        for relation in self._state.relations:
-            if relation.id == relation_id:
-                return relation
-        raise EditRefused(f"no relation {relation_id!r}")
-
     # -- span edits ------------------------------------------------------------------------
 
     def add_span(self, start: int, end: int, label: str) -> SpanState:
@@ -112,7 +94,10 @@ class EditSession(DocumentView):
             relations = cascade(rejected_ids, self._state.relations)
         else:
             relations = self._state.relations
-        self._apply(replace(self._state, spans=(*spans, new), relations=relations))
+        self._apply(
+            replace(self._state, spans=(*spans, new), relations=relations),
+            f"added {label} “{self.document.text[start:end]}”",
+        )
         return new
 
     def set_label(self, span_id: str, label: str) -> SpanState:
@@ -136,7 +121,7 @@ class EditSession(DocumentView):
             if refusal:
                 raise EditRefused(f"relation {relation.label} would break: {refusal}")
         updated = replace(span, label=label, status="accepted")
-        self._replace_span(updated)
+        self._replace_span(updated, f"{span.label} -> {label} “{self.text_of(span)}”")
         return updated
 
     def accept(self, span_id: str) -> SpanState:
@@ -144,7 +129,7 @@ class EditSession(DocumentView):
         if span.status == "rejected":
             raise EditRefused(f"{self._describe(span)} is rejected; undo to bring it back")
         updated = replace(span, status="accepted")
-        self._replace_span(updated)
+        self._replace_span(updated, f"accepted {self._describe(span)}")
         return updated
 
     def reject(self, span_id: str) -> None:
@@ -160,7 +145,12 @@ class EditSession(DocumentView):
             spans = tuple(
                 replace(s, status="rejected") if s.id == span_id else s for s in self._state.spans
             )
-        self._apply(replace(self._state, spans=spans, relations=relations))
+        gone = sum(1 for r in self.relations_of(span_id) if r.live)
+        with_relations = f" and its {gone} relation(s)" if gone else ""
+        self._apply(
+            replace(self._state, spans=spans, relations=relations),
+            f"rejected {self._describe(span)}{with_relations}",
+        )
 
     def accept_all(self) -> int:
         """Accept every pending span and relation; returns how many."""
@@ -174,88 +164,50 @@ class EditSession(DocumentView):
             replace(r, status="accepted") if r.status == "pending" else r
             for r in self._state.relations
         )
-        self._apply(replace(self._state, spans=spans, relations=relations))
+        self._apply(
+            replace(self._state, spans=spans, relations=relations),
+            f"accepted {count} remaining suggestion(s)",
+        )
         return count
 
     def move_boundary(self, span_id: str, side: Side, tokens: int) -> SpanState:
-        """Move one end of a span by whole tokens (negative: to the left)."""
-        span = self.span(span_id)
-        if not span.live:
-            raise EditRefused(f"{self._describe(span)} is rejected")
-        first, stop = self.tokens.span_tokens(span.start, span.end)
-        if side == "start":
-            first += tokens
-        else:
-            stop += tokens
-        if first < 0 or stop > len(self.tokens):
+        """Move one end of a span by whole tokens (negative: to the left); the other end stays."""
+        span = self._live(span_id)
+        edges = self.tokens.starts if side == "start" else self.tokens.ends
+        at = token_edge(edges, span.start if side == "start" else span.end, tokens)
+        return self._resized(span, side, at, "token")
+
+    def move_boundary_chars(self, span_id: str, side: Side, chars: int) -> SpanState:
+        """Move one end of a span by characters, for a token edge in the wrong place ("Sen."
+        is one token; the name is "Hun Sen"). Whitespace is stepped over: a span never
+        starts or ends with it."""
+        span = self._live(span_id)
+        at = span.start if side == "start" else span.end
+        at = char_edge(self.document.text, side, at, chars)
+        return self._resized(span, side, at, "character")
+
+    def _resized(self, span: SpanState, side: Side, at: int, unit: str) -> SpanState:
+        start, end = (at, span.end) if side == "start" else (span.start, at)
+        if end <= start:
+            raise EditRefused(f"a span keeps at least one {unit}; reject it to remove it")
+        if not 0 <= start < end <= len(self.document.text):
             raise EditRefused("the span cannot grow past the edge of the text")
-        if stop <= first:
-            raise EditRefused("a span keeps at least one token; reject it to remove it")
-        start, end = self.tokens.chars(first, stop)
         if not self.schema.allow_overlap:
             for other in self.live_spans:
-                if other.id != span_id and other.overlaps(start, end):
+                if other.id != span.id and other.overlaps(start, end):
                     raise EditRefused(f"would overlap {self._describe(other)}")
         updated = replace(span, start=start, end=end, status="accepted")
-        self._replace_span(updated)
+        text = self.document.text
+        self._replace_span(
+            updated, f"resized {span.label} “{self.text_of(span)}” -> “{text[start:end]}”"
+        )
         return updated
 
-    # -- relation edits --------------------------------------------------------------------
-
-    def add_relation(self, head_id: str, child_id: str, label: str) -> RelationState:
-        head, child = self.span(head_id), self.span(child_id)
-        if head_id == child_id:
-            raise EditRefused("a relation joins two different spans")
-        if not head.live or not child.live:
-            raise EditRefused("both ends of a relation must be spans that are not rejected")
-        refusal = self.schema.relation_refusal(label, head.label, child.label)
-        if refusal:
-            raise EditRefused(refusal)
-        for relation in self._state.relations:
-            if relation.live and (relation.head, relation.child, relation.label) == (
-                head_id,
-                child_id,
-                label,
-            ):
-                raise EditRefused(f"{self._describe_relation(relation)} exists already")
-        new = RelationState(
-            id=self._new_id("ar", {r.id for r in self._state.relations}),
-            head=head_id,
-            child=child_id,
-            label=label,
-            origin="annotator",
-            status="accepted",
-            original_label=label,
-        )
-        spans = tuple(
-            replace(s, status="accepted")
-            if s.id in (head_id, child_id) and s.status == "pending"
-            else s
-            for s in self._state.spans
-        )
-        self._apply(replace(self._state, spans=spans, relations=(*self._state.relations, new)))
-        return new
-
-    def accept_relation(self, relation_id: str) -> RelationState:
-        relation = self.relation(relation_id)
-        if not relation.live:
-            raise EditRefused(f"{self._describe_relation(relation)} is rejected")
-        updated = replace(relation, status="accepted")
-        self._replace_relation(updated)
-        return updated
-
-    def reject_relation(self, relation_id: str) -> None:
-        relation = self.relation(relation_id)
-        if not relation.live:
-            raise EditRefused(f"{self._describe_relation(relation)} is already rejected")
-        if relation.origin == "annotator":
-            relations = tuple(r for r in self._state.relations if r.id != relation_id)
-        else:
-            relations = tuple(
-                replace(r, status="rejected") if r.id == relation_id else r
-                for r in self._state.relations
-            )
-        self._apply(replace(self._state, relations=relations))
+    def _live(self, span_id: str) -> SpanState:
+        span = self.span(span_id)
+        if not span.live:
+            raise EditRefused(f"{self._describe(span)} is rejected; undo to bring it back")
+        return span
 
     # -- adjudication ----------------------------------------------------------------------
 
@@ -283,26 +235,46 @@ class EditSession(DocumentView):
                     and other.overlaps(span.start, span.end)
                 ):
                     raise EditRefused(f"{self._describe(span)} and {self._describe(other)} overlap")
-        self._apply(chosen(self._state, kept_ids, among_spans, keep_relations, among_relations))
+        self._apply(
+            chosen(self._state, kept_ids, among_spans, keep_relations, among_relations),
+            f"took a side: kept {len(kept_ids)} of {len(among_spans)} span(s)",
+        )
 
     # -- document-level --------------------------------------------------------------------
 
     def set_flag(self, flagged: bool, note: str = "") -> None:
         if (flagged, note) != (self._state.flagged, self._state.note):
-            self._apply(replace(self._state, flagged=flagged, note=note))
+            what = f"flagged: “{note}”" if flagged else "unflagged"
+            self._apply(replace(self._state, flagged=flagged, note=note), what)
 
-    def undo(self) -> bool:
+    def same_as_saved(self, answer: Answer) -> bool:
+        """Whether saving now would only repeat the saved version (no edit, same answer):
+        then nothing is appended."""
+        if self.saved is None or self.dirty or answer != self.saved.answer:
+            return False
+        fresh = self.to_record(answer, self.saved.seconds)
+        return fresh.model_dump(exclude={"created_at"}) == self.saved.model_dump(
+            exclude={"created_at"}
+        )
+
+    def undo(self) -> str | None:
+        """Undo the last edit; what it was (e.g. "GPE -> PERSON “Trung”"), or None."""
         return self._history.undo()
 
-    def redo(self) -> bool:
+    def redo(self) -> str | None:
         return self._history.redo()
 
     def to_record(self, answer: Answer, seconds: float = 0.0) -> Annotation:
-        """The record to save. What is on screen is what is saved: pending suggestions count
-        as accepted unchanged."""
+        """The record to save. What is on screen is what is saved: pending suggestions are
+        kept unchanged (edit ``kept``)."""
+        looked_at = replace(
+            self._state,
+            spans=tuple(self._looked_at(s) for s in self._state.spans),
+            relations=tuple(self._looked_at(r) for r in self._state.relations),
+        )
         return record_of(
             self.document,
-            self._state,
+            looked_at,
             answer=answer,
             annotator=self.annotator,
             seconds=seconds,
@@ -312,39 +284,3 @@ class EditSession(DocumentView):
     def mark_saved(self, record: Annotation) -> None:
         self.saved = record
         self._history.mark_saved()
-
-    # -- helpers ---------------------------------------------------------------------------
-
-    def _apply(self, state: DocumentState) -> None:
-        self._history.push(state)
-
-    def _replace_span(self, updated: SpanState) -> None:
-        spans = tuple(updated if s.id == updated.id else s for s in self._state.spans)
-        self._apply(replace(self._state, spans=spans))
-
-    def _replace_relation(self, updated: RelationState) -> None:
-        relations = tuple(updated if r.id == updated.id else r for r in self._state.relations)
-        self._apply(replace(self._state, relations=relations))
-
-    def _check_label(self, label: str) -> None:
-        if label not in self.schema.entity_labels:
-            raise EditRefused(f"schema {self.schema.name!r} has no entity label {label!r}")
-
-    def _snap(self, start: int, end: int) -> tuple[int, int]:
-        if not 0 <= start < end <= len(self.document.text):
-            raise EditRefused("select at least one token of the text")
-        return self.tokens.chars(*self.tokens.span_tokens(start, end))
-
-    def _new_id(self, prefix: str, taken: set[str]) -> str:
-        while f"{prefix}{self._next_id}" in taken:
-            self._next_id += 1
-        new = f"{prefix}{self._next_id}"
-        self._next_id += 1
-        return new
-
-    def _describe(self, span: SpanState) -> str:
-        return f"“{self.text_of(span)}” ({span.label})"
-
-    def _describe_relation(self, relation: RelationState) -> str:
-        head, child = self.span(relation.head), self.span(relation.child)
-        return f"{self.text_of(head)} -{relation.label}-> {self.text_of(child)}"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from redline.errors import RedlineError
 from redline.schema.records import (
     Annotation,
     Answer,
@@ -26,6 +27,10 @@ from redline.schema.records import (
 
 Status = Literal["pending", "accepted", "rejected"]
 Side = Literal["start", "end"]
+
+
+class EditRefused(RedlineError):
+    """An edit that would break the schema or the document; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +59,7 @@ class SpanState:
             return "resized"
         if self.label != label or self.base_edit == "relabeled":
             return "relabeled"
-        return "accepted"
+        return "kept" if self.status == "pending" else "accepted"
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
@@ -81,7 +86,7 @@ class RelationState:
             return "added"
         if self.label != self.original_label or self.base_edit == "relabeled":
             return "relabeled"
-        return "accepted"
+        return "kept" if self.status == "pending" else "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,13 +145,14 @@ def state_from_suggestions(record: Annotation) -> DocumentState:
 
 def state_from_saved(record: Annotation) -> DocumentState:
     """A saved version reopened: its edits stay what they were (base_edit), so that saving it
-    again unchanged does not turn a resized suggestion into an accepted one."""
+    again unchanged does not turn a resized suggestion into an accepted one, and what was
+    kept without being looked at is still to review."""
     spans = (
-        *(_span_state(s, "accepted", s.edit) for s in record.spans),
+        *(_span_state(s, _reopened(s.edit), s.edit) for s in record.spans),
         *(_span_state(s, "rejected", s.edit) for s in record.rejected),
     )
     relations = (
-        *(_relation_state(r, "accepted", r.edit) for r in record.relations),
+        *(_relation_state(r, _reopened(r.edit), r.edit) for r in record.relations),
         *(_relation_state(r, "rejected", r.edit) for r in record.rejected_relations),
     )
     return DocumentState(spans, relations, record.flagged, record.note)
@@ -161,9 +167,9 @@ def record_of(
     seconds: float,
     suggested_by: SuggestedBy | None,
 ) -> Annotation:
-    """What is on screen is what is saved: pending suggestions count as accepted unchanged.
-    Rejected suggestions are kept (negative evidence for training); a relation goes only
-    where both its ends do."""
+    """What is on screen is what is saved: pending suggestions are kept unchanged (edit
+    ``kept``). Rejected suggestions are kept (negative evidence for training); a relation
+    goes only where both its ends do."""
     ordered = sorted(state.spans, key=text_order)
     live = [s for s in ordered if s.live]
     live_ids = {s.id for s in live}
@@ -190,6 +196,10 @@ def record_of(
         seconds=seconds,
         suggested_by=suggested_by,
     )
+
+
+def _reopened(edit: Edit | None) -> Status:
+    return "pending" if edit == "kept" else "accepted"
 
 
 def _span_state(span: Span, status: Status, base_edit: Edit | None) -> SpanState:

@@ -6,9 +6,14 @@ spans are put in text order once per change, not once per question.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TypeVar
+
 from redline.editing.history import History
 from redline.editing.states import DocumentState, RelationState, SpansInOrder, SpanState
 from redline.schema.records import Document
+
+_Item = TypeVar("_Item", SpanState, RelationState)
 
 
 class DocumentView:
@@ -21,6 +26,9 @@ class DocumentView:
         self._history = History(state)
         self._in_order = SpansInOrder(state.spans)  # of self._in_order_of
         self._in_order_of = state
+        self._seen: set[str] = set()
+        """Pending suggestions the annotator has looked at (had in focus): saved as accepted,
+        the others as kept. Looking is not an edit: no undo step, not unsaved work."""
 
     @property
     def _state(self) -> DocumentState:
@@ -85,3 +93,26 @@ class DocumentView:
     @property
     def can_redo(self) -> bool:
         return self._history.can_redo
+
+    def mark_seen(self, item_id: str) -> None:
+        """The span or relation ``item_id`` was in focus: the annotator has looked at it."""
+        self._seen.add(item_id)
+
+    def unreviewed(self) -> list[SpanState | RelationState]:
+        """Pending suggestions nobody has looked at, spans and relations, in text order (a
+        relation at its head)."""
+        spans: list[SpanState | RelationState] = [
+            s for s in self.spans if s.status == "pending" and s.id not in self._seen
+        ]
+        starts = {s.id: s.start for s in self.spans}
+        relations = [r for r in self.relations if r.status == "pending" and r.id not in self._seen]
+        items = spans + relations
+        return sorted(
+            items,
+            key=lambda item: starts[item.head] if isinstance(item, RelationState) else item.start,
+        )
+
+    def _looked_at(self, item: _Item) -> _Item:
+        if item.status == "pending" and item.id in self._seen:
+            return replace(item, status="accepted")
+        return item

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from redline.schema.records import Annotation
 
-EDIT_KINDS = ("accepted", "relabeled", "resized", "rejected", "added")
+EDIT_KINDS = ("accepted", "kept", "relabeled", "resized", "rejected", "added")
 
 
 @dataclass

@@ -28,7 +28,9 @@ from redline.schema.keys import is_model
 FORMAT_VERSION = 1
 
 Origin = Literal["model", "rule", "annotator"]
-Edit = Literal["accepted", "relabeled", "resized", "added"]
+Edit = Literal["accepted", "kept", "relabeled", "resized", "added"]
+"""``kept``: a suggestion saved as it was without the annotator ever looking at it (it was
+not accepted, corrected or passed over by ``j``); ``accepted``: looked at and kept."""
 Answer = Literal["accept", "reject", "ignore"]
 
 
@@ -55,7 +57,10 @@ class Span(_Record):
     origin: Origin
     edit: Edit | None = Field(
         default=None,
-        description="What the annotator did; null on a suggestion nobody has reviewed yet.",
+        description=(
+            "What the annotator did; kept: saved unchanged without being looked at; "
+            "null on a suggestion nobody has reviewed yet."
+        ),
     )
     annotators: list[str] | None = Field(
         default=None,

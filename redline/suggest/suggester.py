@@ -25,6 +25,7 @@ from redline.schema.records import Annotation, Document, Origin, Relation, Span,
 from redline.store import AnnotatorLog, DatasetStore
 from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
 from redline.suggest.relation_model import RelationModel
+from redline.suggest.relation_scores import PairScorer
 from redline.suggest.relations import suggest_relations
 
 RELATION_MODEL_DIR = "redline_relations"
@@ -59,6 +60,12 @@ class Suggester:
             return self._relation_model
         target = self.model.load_target
         return None if target is None else load_relation_model(Path(target))
+
+    @cached_property
+    def pair_scorer(self) -> PairScorer | None:
+        """Scores a pair the annotator picked, when there is a relation model to do it."""
+        model = self.relation_model
+        return None if model is None else PairScorer(self.nlp, model)
 
     @property
     def warning(self) -> str | None:
