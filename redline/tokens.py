@@ -1,10 +1,15 @@
-"""Token boundaries: spans start and end on spaCy tokens, and the UI's cursor moves by token."""
+"""Token boundaries: where spaCy cuts a text, which the UI's cursor moves by.
+
+A span keeps character offsets and may start or end inside a token ("Hun Sen" of the one
+token "Sen."): what needs tokens cuts them at the span's edges (:func:`split_tokens`).
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -56,3 +61,47 @@ class TokenIndex:
 
     def is_aligned(self, start: int, end: int) -> bool:
         return start in self._start_set and end in self._end_set
+
+
+def split_tokens(tokens: Sequence[tuple[int, int]], cuts: Iterable[int]) -> list[tuple[int, int]]:
+    """``tokens`` (in text order) cut at each offset of ``cuts`` that falls strictly inside
+    one: "Sen." cut after "Sen" is "Sen", ".". Every format that needs tokens and every token
+    statistic cuts here, so all of them see a span that ends inside a token as the same
+    units. Cuts are looked up token by token, since nearly all of them fall on an edge."""
+    starts = [start for start, _ in tokens]
+    inside: dict[int, list[int]] = {}
+    for cut in sorted(set(cuts)):
+        i = bisect_right(starts, cut) - 1
+        if i >= 0 and starts[i] < cut < tokens[i][1]:
+            inside.setdefault(i, []).append(cut)
+    if not inside:
+        return list(tokens)
+    refined: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(tokens):
+        for cut in inside.get(i, ()):
+            refined.append((start, cut))
+            start = cut
+        refined.append((start, end))
+    return refined
+
+
+class Extent(Protocol):
+    """Anything with character offsets [start, end): a span (this module knows no schema)."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def span_edges(spans: Iterable[Extent]) -> set[int]:
+    """The offsets :func:`split_tokens` must cut at for each of ``spans`` to be whole tokens."""
+    return {edge for s in spans for edge in (s.start, s.end)}
+
+
+def loose_edge(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) begins or ends with whitespace. Such a span is no entity of
+    anyone's, and no format can put its edge on a token, so it is refused where records
+    come in (a span merely inside a token is fine)."""
+    return text[start : start + 1].isspace() or text[end - 1 : end].isspace()

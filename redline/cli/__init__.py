@@ -1,10 +1,11 @@
 """The ``redline`` command: every sub-command is a thin shell over a library function.
 
 Here are the typer app, the map of its commands (one module each, or one per group:
-:mod:`.suggest`, :mod:`.annotate`, :mod:`.review`, :mod:`.export`, :mod:`.importing`,
-:mod:`.stats`, :mod:`.metrics`, :mod:`.schema`, :mod:`.train`) and :func:`main`, the entry
-point, which turns a user's error into one line instead of a traceback. What they print is in
-:mod:`.render` and :mod:`.render_metrics`; what they share in :mod:`.options`.
+:mod:`.suggest`, :mod:`.annotate`, :mod:`.serve`, :mod:`.review`, :mod:`.export`,
+:mod:`.importing`, :mod:`.stats`, :mod:`.metrics`, :mod:`.schema`, :mod:`.train`) and
+:func:`main`, the entry point, which turns a user's error into one line instead of a
+traceback. What they print is in :mod:`.render` and :mod:`.render_metrics`; what they share
+in :mod:`.options`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from redline.cli import (
     metrics,
     review,
     schema,
+    serve,
     stats,
     suggest,
     train,
@@ -47,7 +49,7 @@ app.command()(annotate.annotate)
 app.command()(review.review)
 app.command("export")(export.export)
 app.command("import")(importing.import_records)
-app.command()(annotate.serve)
+app.command()(serve.serve)
 app.command()(stats.stats)
 app.command()(metrics.agreement)
 app.command()(metrics.evaluate)

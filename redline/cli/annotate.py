@@ -1,14 +1,12 @@
-"""``redline annotate`` (the terminal UI) and ``redline serve`` (the same UI in a browser).
+"""``redline annotate``: the terminal UI (``redline serve``, the same UI in a browser, is
+:mod:`.serve`).
 
-Textual and textual-serve are imported inside the commands: every other command starts
-without them.
+Textual is imported inside the command: every other command starts without it.
 """
 
 from __future__ import annotations
 
-import shlex
-import sys
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -26,9 +24,12 @@ from redline.corpus import Corpus
 from redline.corpus.order import ORDERS, DocumentOrder
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema, resolve_schema
-from redline.store import DEFAULT_ROOT, DatasetStore, check_name, open_dataset
+from redline.store import DEFAULT_ROOT, DatasetStore, open_dataset
 from redline.suggest import Suggester
 from redline.worklist import Worklist
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 OrderOption = Annotated[
     str,
@@ -91,13 +92,30 @@ def annotate(
             dataset, root, annotator, retrain_every, None if schema is None else str(schema)
         )
     position = worklist.position_of(start) if start is not None else None
+    lost = (
+        "the open document's edits that were not saved are lost (a document is written only "
+        f"when you save it); every version you saved is in {worklist.log.location}"
+    )
     try:
-        RedlineApp(worklist, start=position, keymap=keys).run()
+        run_app(RedlineApp(worklist, start=position, keymap=keys), lost)
     finally:
         # A big corpus is indexed while the first document is on screen, so its bad lines
         # are known only now; listed after the UI, where they stay readable.
         worklist.finish_index()
         report_skipped(corpus)
+
+
+def run_app(app: App[Any], lost: str) -> None:
+    """Run a Textual app to its end; exit non-zero if an unhandled exception ended it.
+
+    Textual catches such an exception itself: it prints the traceback, sets the app's
+    ``return_code`` to 1 and ``run()`` returns as after a normal quit. Here that return code
+    becomes the exit status, and stderr says so with ``lost``: what the crash lost, and where
+    the work that was saved is."""
+    app.run()
+    if app.return_code:
+        notice("error", f"the UI stopped on an unexpected error (traceback above): {lost}", "red")
+        raise typer.Exit(app.return_code)
 
 
 def _worklist(
@@ -134,61 +152,3 @@ def _worklist(
     finally:
         if progress.live.is_started:
             progress.stop()
-
-
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-def check_serve_host(host: str, public: bool) -> None:
-    """textual-serve has no authentication: another address only when asked for."""
-    if host not in LOCAL_HOSTS and not public:
-        raise RedlineError(
-            f"refusing to serve on {host}: textual-serve has no authentication; "
-            "pass --public if you really mean it"
-        )
-
-
-def serve(
-    source: Annotated[str, typer.Argument(help="As for `redline annotate`.")],
-    dataset: Annotated[str, typer.Option(help="Dataset to save into.")],
-    annotator: Annotated[str, typer.Option(help="Your name.")],
-    schema: SchemaOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    public: Annotated[
-        bool,
-        typer.Option(
-            "--public", help="Allow an address other than 127.0.0.1 (no authentication!)."
-        ),
-    ] = False,
-    model: ModelOption = None,
-    order: OrderOption = "corpus",
-    seed: SeedOption = 0,
-    retrain_every: RetrainOption = None,
-    root: RootOption = DEFAULT_ROOT,
-) -> None:
-    """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
-    from textual_serve.server import Server
-
-    check_serve_host(host, public)
-    # Checked here, before the server starts: the app it runs for each browser would only
-    # fail inside the page.
-    check_name("dataset", dataset)
-    check_name("annotator", annotator)
-    Corpus(source)
-    command = [sys.executable, "-m", "redline", "annotate", source, "--dataset", dataset]
-    command += ["--annotator", annotator, "--root", str(root)]
-    if schema is not None:
-        command += ["--schema", str(schema)]
-    if model is not None:
-        command += ["--model", model]
-    command += ["--order", order, "--seed", str(seed)]
-    if retrain_every is not None:
-        command += ["--retrain-every", str(retrain_every)]
-    if host not in LOCAL_HOSTS:
-        notice(
-            "warning",
-            f"serving on {host}: anyone who can reach it can annotate as you; "
-            "textual-serve has no authentication",
-        )
-    Server(shlex.join(command), host=host, port=port, title="redline").serve()

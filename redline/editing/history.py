@@ -47,6 +47,11 @@ class History(Generic[Value]):
         self.current = value
         self.version += 1
 
+    @property
+    def last_note(self) -> str:
+        """The note of the change that made the current value ("" at the start)."""
+        return self._undo[-1][1] if self._undo else ""
+
     def undo(self) -> str | None:
         """Step back; the note of the change undone, or None when there was none to undo."""
         if not self._undo:

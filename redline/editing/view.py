@@ -86,6 +86,10 @@ class DocumentView:
     def relations_of(self, span_id: str) -> list[RelationState]:
         return [r for r in self._state.relations if span_id in (r.head, r.child)]
 
+    def history_note(self) -> str:
+        """What the last edit did, as its message says ("rejected DATE “same day”")."""
+        return self._history.last_note
+
     @property
     def can_undo(self) -> bool:
         return self._history.can_undo

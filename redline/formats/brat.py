@@ -9,8 +9,10 @@ one). Rejected suggestions have no place in brat and are not written.
 Read: what a record cannot express is reported with its file and line and left out; the rest
 of the document is still read. That is: discontinuous spans, events (E), attributes (A, M),
 normalizations (N), equivalences (*), unknown line types, offsets outside the text or not
-matching the quoted text, spans off spaCy token boundaries, relations to missing spans, and,
-with a schema, unknown labels, relations between the wrong types and overlapping spans.
+matching the quoted text, spans beginning or ending with whitespace, relations to missing
+spans, and, with a schema, unknown labels, relations between the wrong types and overlapping
+spans. Offsets are characters both ways, so a span inside a spaCy token ("Hun Sen" of "Sen.")
+is written and read as it is.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from redline.atomic import write_atomic
 from redline.errors import InputError, Location, display_path
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
-from redline.tokens import TokenIndex, tokenize
+from redline.tokens import loose_edge
 
 CONF_NAME = "annotation.conf"
 _UNSAFE = re.compile(r"[^\w.\-]+")
@@ -198,7 +200,6 @@ class _AnnReader:
         self.shown = shown
         self.schema = schema
         self.problems = problems
-        self.index = TokenIndex(tokenize(text))
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
         self.notes: list[str] = []
@@ -264,10 +265,8 @@ class _AnnReader:
         ):
             return f"the offsets give {found!r}, not {quoted!r}: the text does not match the .txt"
         start, end = pieces[0][0], pieces[-1][1]
-        if not self.index.is_aligned(start, end):
-            return (
-                f"[{start}, {end}) {text[start:end]!r} does not start and end on token boundaries"
-            )
+        if loose_edge(text, start, end):
+            return f"[{start}, {end}) {text[start:end]!r} begins or ends with whitespace"
         if self.schema is not None:
             if label not in self.schema.entity_labels:
                 return f"label {label!r} is not in schema {self.schema.name!r}"

@@ -2,8 +2,9 @@
 
 Nothing is dropped silently: a line or file that cannot be read, and a record that does not
 fit the label schema (unknown label, a relation between the wrong types, overlapping spans) or
-whose spans are off spaCy's token boundaries, is left out and reported as one problem naming
-the file and line.
+has a span that begins or ends with whitespace, is left out and reported as one problem naming
+the file and line. A span that starts or ends inside a spaCy token ("Hun Sen" of "Sen.") is
+kept with its offsets as they are: the formats that need tokens cut them at its edges.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from redline.formats import reader_of
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
 from redline.store import DatasetStore, check_name
-from redline.tokens import TokenIndex, tokenize
+from redline.tokens import loose_edge
 
 
 @dataclass
@@ -74,18 +75,15 @@ def import_into(
 
 
 def record_problems(record: Annotation, schema: LabelSchema) -> list[str]:
-    """What keeps a record out: the schema's objections, spans off token boundaries, and
+    """What keeps a record out: the schema's objections, spans with whitespace at an edge, and
     what a line of JSON cannot hold (found here, at its line, not when the save fails)."""
     problems = schema.record_problems(record)
-    spans = [*record.spans, *record.rejected]
-    if spans:
-        index = TokenIndex(tokenize(record.text))
-        problems += [
-            f"span {s.id} [{s.start}, {s.end}) {record.text[s.start : s.end]!r} does not start "
-            "and end on token boundaries"
-            for s in spans
-            if not index.is_aligned(s.start, s.end)
-        ]
+    problems += [
+        f"span {s.id} [{s.start}, {s.end}) {record.text[s.start : s.end]!r} begins or ends "
+        "with whitespace"
+        for s in (*record.spans, *record.rejected)
+        if loose_edge(record.text, s.start, s.end)
+    ]
     try:
         orjson.dumps(record.model_dump(mode="json"))
     except (ValueError, TypeError) as error:  # pydantic's depth limit; orjson.JSONEncodeError

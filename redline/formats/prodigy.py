@@ -28,7 +28,7 @@ from redline.errors import InputError, Location, describe_validation_error
 from redline.formats.lines import json_lines
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
-from redline.tokens import TokenIndex, tokenize
+from redline.tokens import TokenIndex, span_edges, split_tokens, tokenize
 
 REDLINE_KEY = "_redline"
 _ANSWERS = ("accept", "reject", "ignore")
@@ -61,9 +61,12 @@ def _extra(item: Span | Relation) -> dict[str, Any]:
 def to_prodigy(
     record: Annotation, tokens: Sequence[tuple[int, int]] | None = None
 ) -> dict[str, Any]:
-    """The Prodigy task of a record; ``tokens`` are ``tokenize(record.text)`` when known."""
+    """The Prodigy task of a record; ``tokens`` are ``tokenize(record.text)`` when known, cut
+    at each span's edges because Prodigy's spans are whole tokens: "Hun Sen" of "Sen." makes
+    the tokens "Sen" (``ws`` false) and ".", and the span keeps its own offsets."""
     text = record.text
-    index = TokenIndex(tokenize(text) if tokens is None else tokens)
+    found = tokenize(text) if tokens is None else tokens
+    index = TokenIndex(split_tokens(found, span_edges(record.spans)))
     token_dicts = [
         {
             "text": text[start:end],

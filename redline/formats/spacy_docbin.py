@@ -7,13 +7,18 @@ entities may not overlap); the suggestions the annotator rejected are
 (``incorrect_spans_key``), and are never entities. ``doc.user_data["redline"]`` keeps the
 doc_id, annotator and answer, and each span's id, origin and edit, so ``from_docbin`` gives the
 spans back as they were.
+
+A span starting or ending inside a spaCy token ("Hun Sen" of "Sen.") cannot be a spaCy span
+of that token, so the token is cut at the span's edge ("Sen" and "." with no space between):
+the Doc's words are the tokenizer's, cut at every span edge (:func:`split_doc`), and each span
+covers exactly its characters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
@@ -24,23 +29,42 @@ from redline.atomic import write_atomic
 from redline.errors import RedlineError, display_path
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Span, text_sha1
-from redline.tokens import blank
+from redline.tokens import blank, span_edges, split_tokens
 
 SPANS_KEY = "sc"
 INCORRECT_SPANS_KEY = "incorrect_spans"
 USER_DATA_KEY = "redline"
 
 
-Alignment = Literal["strict", "expand"]
-"""``strict``: a span off spaCy's token boundaries is an error (exports must not change
-spans); ``expand``: it grows to whole tokens (training, where a tokenizer's cut must not
-lose a document of gold)."""
-
-
-def spacy_span(doc: Doc, span: Span, doc_id: str, alignment: Alignment = "strict") -> SpacySpan:
-    found = doc.char_span(
-        span.start, span.end, span.label, alignment_mode=alignment, span_id=span.id
+def split_doc(doc: Doc, cuts: Iterable[int]) -> Doc:
+    """``doc`` with its tokens cut at ``cuts`` (:func:`redline.tokens.split_tokens`), the
+    text unchanged: a cut piece is followed by no space, the last piece by the token's."""
+    text = doc.text
+    bounds = [(token.idx, token.idx + len(token)) for token in doc]
+    pieces = split_tokens(bounds, cuts)
+    if len(pieces) == len(bounds):
+        return doc
+    # spaCy's whitespace after a token is one space or none, so a gap between two pieces is
+    # always that space (whitespace beyond it is a token of its own).
+    nexts = [start for start, _ in pieces[1:]] + [len(text)]
+    return Doc(
+        doc.vocab,
+        words=[text[start:end] for start, end in pieces],
+        spaces=[after > end for (_, end), after in zip(pieces, nexts, strict=True)],
     )
+
+
+def record_doc(record: Annotation, nlp: Language | None = None, lang: str = "en") -> Doc:
+    """The record's text as ``nlp`` (default: a blank ``lang`` pipeline) tokenizes it, cut at
+    the edges of its spans, accepted and rejected, so every one is whole tokens."""
+    doc = (nlp or blank(lang)).make_doc(record.text)
+    return split_doc(doc, span_edges([*record.spans, *record.rejected]))
+
+
+def spacy_span(doc: Doc, span: Span, doc_id: str) -> SpacySpan:
+    """The spaCy span of exactly the span's characters; an error if ``doc`` was not cut at
+    its edges (:func:`record_doc`), rather than a span quietly grown or shrunk."""
+    found = doc.char_span(span.start, span.end, span.label, span_id=span.id)
     if found is None:
         raise RedlineError(
             f"{doc_id}: span {span.id} [{span.start}, {span.end}) "
@@ -49,19 +73,14 @@ def spacy_span(doc: Doc, span: Span, doc_id: str, alignment: Alignment = "strict
     return found
 
 
-def to_doc(
-    record: Annotation,
-    nlp: Language | None = None,
-    lang: str = "en",
-    alignment: Alignment = "strict",
-) -> Doc:
-    doc = (nlp or blank(lang)).make_doc(record.text)
-    spans = [spacy_span(doc, s, record.doc_id, alignment) for s in record.spans]
+def to_doc(record: Annotation, nlp: Language | None = None, lang: str = "en") -> Doc:
+    doc = record_doc(record, nlp, lang)
+    spans = [spacy_span(doc, s, record.doc_id) for s in record.spans]
     doc.spans[SPANS_KEY] = spans
     doc.ents = filter_spans(spans)
     if record.rejected:
         doc.spans[INCORRECT_SPANS_KEY] = [
-            spacy_span(doc, s, record.doc_id, alignment) for s in record.rejected
+            spacy_span(doc, s, record.doc_id) for s in record.rejected
         ]
     doc.user_data[USER_DATA_KEY] = {
         "doc_id": record.doc_id,
@@ -73,16 +92,13 @@ def to_doc(
 
 
 def to_docbin(
-    records: Iterable[Annotation],
-    nlp: Language | None = None,
-    lang: str = "en",
-    alignment: Alignment = "strict",
+    records: Iterable[Annotation], nlp: Language | None = None, lang: str = "en"
 ) -> DocBin:
     """A DocBin of the records, tokenized by ``nlp`` (default: a blank ``lang`` pipeline,
-    which cuts tokens as the stock pipelines do)."""
+    which cuts tokens as the stock pipelines do) and cut at the spans' edges."""
     docbin = DocBin(store_user_data=True)
     for record in records:
-        docbin.add(to_doc(record, nlp, lang, alignment))
+        docbin.add(to_doc(record, nlp, lang))
     return docbin
 
 

@@ -63,7 +63,7 @@ def krippendorff_nominal(versions: Versions, tokenizer: Tokenizer = tokenize) ->
     """
     docs = group_docs(versions)
     kept, left_out = done_by_at_least(docs, 2)
-    coder = TokenCoder(tokenizer)
+    coder = TokenCoder(tokenizer, [r for records in kept for r in records.values()])
     # Units x coders codes of each document: -1 where the coder did not do it.
     names = sorted(versions)
     blocks = []

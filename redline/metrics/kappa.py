@@ -60,7 +60,7 @@ def token_cohen_kappa(
 ) -> Score:
     """Cohen's kappa over the tokens of every document both did (units: tokens)."""
     pairs, left_out = pair_docs(a, b)
-    coder = TokenCoder(tokenizer)
+    coder = TokenCoder(tokenizer, [r for pair in pairs for r in pair])
     codes_a = [coder(ra) for ra, _ in pairs]
     codes_b = [coder(rb) for _, rb in pairs]
     x = np.concatenate(codes_a) if codes_a else np.zeros(0, dtype=np.int64)
@@ -133,7 +133,7 @@ def token_fleiss_kappa(versions: Versions, tokenizer: Tokenizer = tokenize) -> S
     """
     docs = group_docs(versions)
     kept, left_out = done_by_at_least(docs, len(versions))
-    coder = TokenCoder(tokenizer)
+    coder = TokenCoder(tokenizer, [r for records in kept for r in records.values()])
     blocks = [np.stack([coder(r) for r in records.values()]) for records in kept]
     m = len(versions)
     codes = np.concatenate(blocks, axis=1) if blocks else np.zeros((m, 0), dtype=np.int64)

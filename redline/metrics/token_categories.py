@@ -5,17 +5,24 @@ any extent. Each token (:func:`redline.tokens.tokenize`) of a compared document 
 unit; its category is the label of the span covering it (the first by start, then the
 longest) or :data:`OUTSIDE`. Cohen's, Fleiss' and Krippendorff's statistics all read the
 same categories from here, so they disagree only where their formulas do.
+
+A span may start or end inside a token ("Hun Sen" of "Sen."). :class:`TokenCoder` cuts each
+text's tokens at every span edge any compared record puts inside one
+(:func:`redline.tokens.split_tokens`), the same units for every annotator of the text: "Hun
+Sen" against "Hun Sen." is then a disagreement on the unit ".", not a perfect agreement on
+"Sen.", and the full stop nobody marked is one more unit both left outside.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from redline.schema.records import Annotation, Span
+from redline.tokens import span_edges, split_tokens
 
 OUTSIDE = "O"
 """The category of a token no span covers."""
@@ -53,10 +60,16 @@ class TokenCoder:
     met so far to its code.
     """
 
-    def __init__(self, tokenizer: Tokenizer) -> None:
+    def __init__(self, tokenizer: Tokenizer, compared: Iterable[Annotation] = ()) -> None:
+        """``compared``: every record the codes will be asked of, whose span edges cut the
+        tokens of its text (known before the first text is coded, so all its coders share
+        the units)."""
         self.tokenizer = tokenizer
         self.tokens: dict[str, tuple[Codes, Codes]] = {}
         self.codes: dict[str, int] = {OUTSIDE: 0}
+        self.cuts: dict[str, set[int]] = {}
+        for record in compared:
+            self.cuts.setdefault(record.text_sha1, set()).update(span_edges(record.spans))
 
     def size(self, record: Annotation) -> int:
         """The number of tokens of the record's text."""
@@ -65,7 +78,8 @@ class TokenCoder:
     def _tokens(self, record: Annotation) -> tuple[Codes, Codes]:
         found = self.tokens.get(record.text_sha1)
         if found is None:
-            pairs = np.asarray(self.tokenizer(record.text), dtype=np.int64).reshape(-1, 2)
+            tokens = split_tokens(self.tokenizer(record.text), self.cuts.get(record.text_sha1, ()))
+            pairs = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
             found = self.tokens[record.text_sha1] = (pairs[:, 0].copy(), pairs[:, 1].copy())
         return found
 

@@ -34,13 +34,14 @@ class _SchemaPart(BaseModel):
 class _LabelType(_SchemaPart):
     label: str = Field(pattern=LABEL_PATTERN)
     key: str = Field(min_length=1, max_length=20, pattern=r"^\S+$")
-    color: str
+    color: str = ""
+    """#rrggbb; none given: the UI takes the next colour of a colour-blind-safe palette."""
     description: str = Field(min_length=1)
 
     @field_validator("color")
     @classmethod
     def _hex_colour(cls, value: str) -> str:
-        if not HEX_COLOUR.fullmatch(value):
+        if value and not HEX_COLOUR.fullmatch(value):
             raise ValueError(f"{value!r} is not a colour of the form #rrggbb")
         return value.lower()
 

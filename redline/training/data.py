@@ -160,9 +160,13 @@ def in_label_space(records: Iterable[Annotation], space: dict[str, str]) -> list
 
 def docbin_of(records: Iterable[Annotation], nlp: Language, extra: Iterable[Doc] = ()) -> DocBin:
     """A DocBin of the records (as :func:`redline.formats.spacy_docbin.to_docbin` makes them:
-    accepted spans as entities, rejected ones as ``incorrect_spans``) and extra docs; a span
-    off the tokenizer's boundaries grows to whole tokens."""
-    docbin = to_docbin(records, nlp, alignment="expand")
+    accepted spans as entities, rejected ones as ``incorrect_spans``) and extra docs.
+
+    A span inside a token ("Hun Sen" of "Sen.") keeps its edge: the reference doc's token is
+    cut there. spaCy then leaves the pipeline's uncut token out of the loss (it cannot align
+    it), where growing the span to "Hun Sen." would teach the very boundary the annotator
+    corrected; spaCy's dev score likewise holds the model to the annotator's span."""
+    docbin = to_docbin(records, nlp)
     for doc in extra:
         docbin.add(doc)
     return docbin

@@ -10,14 +10,14 @@ and span keys, and the mouse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from textual import on, work
 from textual.binding import BindingType
 
-from redline.editing import EditRefused
-from redline.navigation import find_text, first_after, last_before
+from redline.editing import EditRefused, SpanState
 from redline.queue import DocumentQueue
 from redline.schema.records import Answer
 from redline.training.background import Retrainer
@@ -26,7 +26,6 @@ from redline.tui.bindings import annotate_bindings, label_binding
 from redline.tui.document_actions import DocumentActions
 from redline.tui.header import DocumentHeader
 from redline.tui.messages import RetrainFinished
-from redline.tui.modals import PromptScreen
 from redline.tui.relation_actions import RelationActions
 from redline.tui.side_panel import SidePanel
 from redline.tui.status_line import reports_errors
@@ -84,55 +83,6 @@ class AnnotateScreen(RelationActions, DocumentActions):
         if self.retraining is not None:
             self.retraining.retrainer.stop()
 
-    # -- cursor and selection ------------------------------------------------------------
-
-    def action_cursor(self, step: int) -> None:
-        self.move_cursor(self.cursor + step)
-
-    def action_cursor_line(self, step: int) -> None:
-        article = self.query_one(ArticleView)
-        line = article.line_of_token(self.cursor) + step
-        self.move_cursor(article.token_on_line(line, article.token_x(self.cursor), direction=step))
-
-    def action_cursor_page(self, step: int) -> None:
-        article = self.query_one(ArticleView)
-        line = article.line_of_token(self.cursor) + step * max(1, article.lines_per_page - 1)
-        self.move_cursor(article.token_on_line(line, 0, direction=step))
-
-    def action_select(self, step: int) -> None:
-        if self.selection_anchor is None:
-            self.selection_anchor = self.cursor
-        anchor = self.selection_anchor
-        self.move_cursor(self.cursor + step, keep_selection=True)
-        first, last = sorted((anchor, self.cursor))
-        self.selection = (first, last + 1)
-        start, end = self.session.tokens.chars(first, last + 1)
-        self.say(f"selected “{self.session.document.text[start:end]}” · press a label key")
-
-    def action_cancel(self) -> None:
-        if self.relation_head is not None:
-            self.relation_head = None
-            self.say("relation cancelled")
-        self.selection_anchor = None
-        self.selection = None
-        self.focused_relation = None
-        self.request_repaint()  # even where nothing changed: it scrolls the cursor into view
-
-    def action_next_span(self, step: int) -> None:
-        spans = [s for s in self.session.spans if s.live or self.show_rejected]
-        starts = [s.start for s in spans]
-        char = self.session.tokens.tokens[self.cursor][0] if len(self.session.tokens) else 0
-        if step > 0:  # the span in focus starts at or before the cursor: never the next one
-            index = first_after(starts, char)
-        elif (current := self.focused_span()) is not None:
-            index = last_before(starts, current.start)
-        else:
-            index = last_before(starts, char, inclusive=True)
-        if index is None:
-            self.refuse("there are no spans")
-            return
-        self.move_cursor(self.session.tokens.token_at(spans[index].start))
-
     # -- span edits ----------------------------------------------------------------------
 
     def action_label(self, label: str) -> None:
@@ -142,100 +92,91 @@ class AnnotateScreen(RelationActions, DocumentActions):
             if self.edit(lambda: session.add_span(start, end, label)):
                 self.selection = None
                 self.selection_anchor = None
-                self.say(f"added {label} “{session.document.text[start:end]}”")
             return
         focused = self.focused_span()
         if focused is not None and focused.live:
-            self.edit(lambda: session.set_label(focused.id, label), f"now {label}")
+            self.edit(lambda: session.set_label(focused.id, label))
             return
         start, end = session.tokens.tokens[self.cursor]
-        self.edit(lambda: session.add_span(start, end, label), f"added {label}")
+        self.edit(lambda: session.add_span(start, end, label))
 
     def action_accept(self) -> None:
         if self.focused_relation is not None:
             relation_id = self.focused_relation
-            self.edit(lambda: self.session.accept_relation(relation_id), "relation accepted")
+            self.edit(lambda: self.session.accept_relation(relation_id))
+            return
+        if self.relation_just_removed is not None:
+            self.refuse("that relation is removed; move the cursor to act on a span")
             return
         focused = self.focused_span()
         if focused is None:
             self.refuse("no span under the cursor")
             return
-        self.edit(lambda: self.session.accept(focused.id), f"accepted {focused.label}")
+        self.edit(lambda: self.session.accept(focused.id))
 
     def action_reject(self) -> None:
         if self.focused_relation is not None:
             self.action_delete_relation()
             return
+        if self.relation_just_removed is not None:
+            self.refuse("that relation is removed; move the cursor to reject a span")
+            return
         focused = self.focused_span()
         if focused is None or not focused.live:
             self.refuse("no span under the cursor")
             return
-        self.edit(lambda: self.session.reject(focused.id), f"rejected {focused.label}")
+        self.edit(lambda: self.session.reject(focused.id))
 
     def action_accept_all(self) -> None:
-        count = self.session.pending
-        self.edit(self.session.accept_all, f"accepted {count} remaining suggestions")
+        if not self.session.pending:
+            self.refuse("no suggestions left to accept")
+            return
+        self.edit(self.session.accept_all)
+        self.say(f"{self.session.history_note()} (u undoes)")
 
     def action_boundary(self, side: Literal["start", "end"], step: int) -> None:
+        self._resize(lambda span_id: self.session.move_boundary(span_id, side, step))
+
+    def action_boundary_char(self, side: Literal["start", "end"], step: int) -> None:
+        self._resize(lambda span_id: self.session.move_boundary_chars(span_id, side, step))
+
+    def _resize(self, move: Callable[[str], SpanState]) -> None:
         focused = self.focused_span()
         if focused is None or not focused.live:
             self.refuse("no span under the cursor")
             return
         try:
-            moved = self.session.move_boundary(focused.id, side, step)
+            moved = move(focused.id)
         except EditRefused as error:
             self.refuse(str(error))
             return
         self.cursor = self.session.tokens.token_at(moved.start)
         self.request_repaint()
-        self.say(f"{moved.label} “{self.session.text_of(moved)}”")
+        self.say(self.session.history_note())
 
     def action_undo(self) -> None:
-        if self.session.undo():
-            self.focused_relation = None
-            self.request_repaint()
-            self.say("undone")
-        else:
+        note = self.session.undo()
+        if note is None:
             self.refuse("nothing to undo")
+            return
+        self.focused_relation = None
+        self.request_repaint()
+        self.say(f"undid: {note}")
 
     def action_redo(self) -> None:
-        if self.session.redo():
-            self.focused_relation = None
-            self.request_repaint()
-            self.say("redone")
-        else:
+        note = self.session.redo()
+        if note is None:
             self.refuse("nothing to redo")
+            return
+        self.focused_relation = None
+        self.request_repaint()
+        self.say(f"redid: {note}")
 
     def action_save(self, answer: Answer) -> None:
         if self.relation_head is not None and answer == "accept":
             self.pick_relation_child()  # enter ends the relation being made
             return
         super().action_save(answer)
-
-    # -- view and search -----------------------------------------------------------------
-
-    def action_toggle_rejected(self) -> None:
-        self.show_rejected = not self.show_rejected
-        self.say("showing rejected suggestions" if self.show_rejected else "hiding rejected")
-
-    def action_search(self) -> None:
-        def search(term: str | None) -> None:
-            if not term:
-                return
-            self.search_term = term
-            tokens = self.session.tokens
-            here = tokens.tokens[self.cursor][0] + 1 if len(tokens) else 0
-            found = find_text(self.session.document.text, term, here)
-            if found is None:
-                self.refuse(f"“{term}” is not in this document")
-                return
-            first, stop = tokens.span_tokens(found, found + len(term))
-            self.move_cursor(stop - 1)
-            self.selection_anchor = first  # shift+arrows grow the match from its end
-            self.selection = (first, stop)
-            self.say(f"found “{term}” · a label key labels it, / searches again")
-
-        self.ask(PromptScreen("Search", self.search_term), search)
 
     # -- mouse and side panel ------------------------------------------------------------
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial, singledispatch
+from typing import Any
 
+from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.dom import DOMNode
@@ -15,6 +17,7 @@ from redline.review import ReviewWorklist
 from redline.tui.annotate import AnnotateScreen, Retraining
 from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
+from redline.tui.modals import ConfirmScreen
 from redline.tui.review import ReviewScreen
 from redline.tui.status_line import show_error
 from redline.worklist import Worklist
@@ -69,6 +72,19 @@ class RedlineApp(App[None]):
         if keymap:
             self.set_keymap(keymap)
 
+    _quitting = False
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self._quitting = True
+        super().exit(*args, **kwargs)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead after the app began to end have no screen to go to (Textual would
+        fail on its empty screen stack): they are dropped."""
+        if self._quitting and isinstance(event, events.Key):
+            return
+        await super().on_event(event)
+
     def on_mount(self) -> None:
         self.push_screen(self._make_screen())
 
@@ -93,6 +109,26 @@ class RedlineApp(App[None]):
                 text, f"key: {keys}", partial(self._run_screen_action, screen, action)
             )
         yield from super().get_system_commands(screen)
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's quit: like q, they ask first when edits are unsaved."""
+        self.request_quit()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c quits as q does (asking first when edits are unsaved), not only says how."""
+        self.request_quit()
+
+    def request_quit(self) -> None:
+        """Every way out: at once when nothing is unsaved, else once the annotator agrees."""
+        if self._quitting or not self.screen_stack or isinstance(self.screen, ConfirmScreen):
+            return  # already ending, or already asking
+        screen = next(
+            (s for s in reversed(self.screen_stack) if isinstance(s, DocumentScreen)), None
+        )
+        if screen is None:
+            self.exit()
+            return
+        screen.leave_then(self.exit)
 
     async def _run_screen_action(self, screen: Screen, action: str) -> None:
         await screen.run_action(action)

@@ -32,7 +32,9 @@ from redline.tui.marks import (
     KIND_ORDER,
     Mark,
     MarkStyles,
+    selection_style,
     styled_segments,
+    with_hints,
 )
 from redline.tui.wrap import TextLayout
 
@@ -83,15 +85,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             """One past the last selected token (exclusive)."""
             super().__init__()
 
-    def __init__(
-        self,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._layout = TextLayout()
         self._marks: tuple[Mark, ...] = ()
         self._marks_by_line: dict[int, list[Mark]] | None = None
@@ -100,28 +95,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._selection: tuple[int, int] | None = None
         self._strip_cache: LRUCache[int, Strip] = LRUCache(4096)
         self._drag: Drag | None = None
+        self._hints: dict[int, str] = {}
+        self._selection_colors = selection_style(())
 
     # ------------------------------------------------------------------ state in
 
-    @property
-    def text(self) -> str:
-        """The raw article text (not display-substituted)."""
-        return self._layout.text
-
-    @property
-    def tokens(self) -> Sequence[tuple[int, int]]:
-        """Token character ranges, as given to `set_document`."""
-        return self._layout.tokens
+    text = property(lambda self: self._layout.text, doc="The raw text (not display-substituted).")
 
     @property
     def marks(self) -> tuple[Mark, ...]:
         """The marks currently painted."""
         return self._marks
-
-    @property
-    def label_colors(self) -> dict[str, str]:
-        """A copy of the label -> "#rrggbb" map."""
-        return self._styles.colors
 
     @property
     def cursor(self) -> int:
@@ -171,6 +155,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def set_label_colors(self, colors: dict[str, str]) -> None:
         """Set label -> "#rrggbb" colours; repaints lines whose marks changed colour."""
         changed = self._styles.set_colors(colors)
+        self._selection_colors = selection_style(colors.values())
+        self._strip_cache.clear()
         for mark in self._marks:
             if mark.label in changed:
                 self._invalidate_chars(mark.start, mark.end)
@@ -196,6 +182,23 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         old, self._selection = self._selection, selection
         for start, end in self._layout.selection_changes(old, selection):
             self._invalidate_chars(start, end)
+
+    def set_hints(self, hints: Sequence[tuple[int, str]]) -> None:
+        """Paint each hint over the characters from its offset (hint mode); () clears."""
+        old, self._hints = self._hints, dict(hints)
+        for char, hint in (*old.items(), *self._hints.items()):
+            self._invalidate_chars(char, char + len(hint))
+
+    hints = property(lambda self: dict(self._hints), doc="Painted hints: offset -> hint.")
+
+    def visible_chars(self) -> tuple[int, int]:
+        """The characters on the rows now on screen (start, end)."""
+        lines = self._layout.lines
+        if not lines:
+            return 0, 0
+        top = max(0, min(round(self.scroll_y), len(lines) - 1))
+        bottom = max(top, min(len(lines), top + self.lines_per_page) - 1)
+        return lines[top][0], lines[bottom][1]
 
     # ------------------------------------------------------------------ geometry
 
@@ -303,9 +306,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         overlays.extend((mark.start, mark.end, self._styles.style(mark)) for mark in line_marks)
         selection = layout.selection_chars(self._selection)
         if selection is not None:
-            overlays.append((*selection, self._component_style("article--selection")))
+            selected = self._component_style("article--selection") + self._selection_colors
+            overlays.append((*selection, selected))
         for flag, component in (
             ("relation_end", "article--relation-end"),
+            ("relation_child", "article--relation-child"),
             ("focused", "article--focused"),
         ):
             style = self._component_style(component)
@@ -315,14 +320,13 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if layout.tokens:
             token_start, token_end = layout.tokens[self._cursor]
             overlays.append((token_start, token_end, self._component_style("article--cursor")))
-        segments = styled_segments(layout.shown, start, end, self.rich_style, overlays)
+        shown, hinted = with_hints(layout.shown, start, end, self._hints)
+        hint_style = self._component_style("article--hint")
+        overlays.extend((a, b, hint_style) for a, b in hinted)
+        segments = styled_segments(shown, start, end, self.rich_style, overlays)
         return Strip(segments, cells)
 
     # ------------------------------------------------------------------ helpers
-
-    def _line_of_char(self, char: int) -> int:
-        """Visual line showing `char` (whitespace swallowed at a break maps to the line before)."""
-        return self._layout.line_of_char(char)
 
     def _invalidate_chars(self, start: int, end: int) -> None:
         """Drop cached strips and repaint the rows showing any of `text[start:end]`."""

@@ -4,6 +4,7 @@ A keymap is a TOML file (``~/.config/redline/keymap.toml`` or ``--keymap FILE``)
 ``[keymap]`` table maps binding ids to keys, e.g. ``"span.accept" = "a,space"``.
 """
 
+# ruff: noqa: E501 (the key table reads best one key per line)
 from __future__ import annotations
 
 import tomllib
@@ -21,6 +22,19 @@ DEFAULT_KEYMAP_PATH = Path("~/.config/redline/keymap.toml").expanduser()
 
 # (id, key, action, footer text or "" when not in the footer, full description)
 _KEYS: list[tuple[str, str, str, str, str]] = [
+    # the footer shows these in this order: help and quit first, so that 80 columns keep them
+    ("app.help", "question_mark", "help", "help", "All keys and the annotation guideline"),
+    ("app.quit", "q", "quit_app", "quit", "Quit (asks first if there are unsaved edits)"),
+    ("span.hint", "f", "hint_span", "hint", "Hints on every span on screen: type one to go there"),
+    (
+        "token.hint",
+        "t",
+        "hint_token",
+        "",
+        "Hints on every token on screen: type one to start a span there",
+    ),
+    ("span.unreviewed", "j", "next_unreviewed(1)", "unseen", "Next suggestion not looked at"),
+    ("span.unreviewed_prev", "k", "next_unreviewed(-1)", "", "Previous suggestion not looked at"),
     ("cursor.left", "left", "cursor(-1)", "", "Cursor one token left"),
     ("cursor.right", "right", "cursor(1)", "", "Cursor one token right"),
     ("cursor.up", "up", "cursor_line(-1)", "", "Cursor one line up"),
@@ -30,51 +44,37 @@ _KEYS: list[tuple[str, str, str, str, str]] = [
     ("select.left", "shift+left", "select(-1)", "", "Grow/shrink the selection to the left"),
     ("select.right", "shift+right", "select(1)", "", "Grow/shrink the selection to the right"),
     ("select.clear", "escape", "cancel", "", "Clear the selection, cancel a relation"),
-    ("span.next", "tab", "next_span(1)", "next", "Cursor to the next span"),
+    ("span.next", "tab", "next_span(1)", "", "Cursor to the next span"),
     ("span.prev", "shift+tab", "next_span(-1)", "", "Cursor to the previous span"),
     ("span.accept", "a", "accept", "accept", "Accept the span (or relation) in focus"),
     ("span.reject", "x", "reject", "reject", "Reject the span (or relation) in focus"),
-    ("span.accept_all", "A", "accept_all", "all", "Accept every remaining suggestion"),
-    (
-        "span.start_left",
-        "left_square_bracket",
-        "boundary('start', -1)",
-        "",
-        "Span start one token left",
-    ),
-    (
-        "span.start_right",
-        "left_curly_bracket",
-        "boundary('start', 1)",
-        "",
-        "Span start one token right",
-    ),
-    (
-        "span.end_right",
-        "right_square_bracket",
-        "boundary('end', 1)",
-        "",
-        "Span end one token right",
-    ),
+    ("span.accept_all", "A", "accept_all", "", "Accept every remaining suggestion (u undoes)"),
+    ("span.start_left", "left_square_bracket", "boundary('start', -1)", "", "Span start one token left"),
+    ("span.start_right", "left_curly_bracket", "boundary('start', 1)", "", "Span start one token right"),
+    ("span.end_right", "right_square_bracket", "boundary('end', 1)", "", "Span end one token right"),
     ("span.end_left", "right_curly_bracket", "boundary('end', -1)", "", "Span end one token left"),
-    ("relation.start", "r", "relation", "relation", "Start a relation from the span in focus"),
+    ("span.start_char_left", "left_parenthesis", "boundary_char('start', -1)", "", "Span start one character left"),
+    ("span.start_char_right", "right_parenthesis", "boundary_char('start', 1)", "", "Span start one character right"),
+    ("span.end_char_left", "less_than_sign", "boundary_char('end', -1)", "", "Span end one character left (“Sen.” -> “Sen”)"),
+    ("span.end_char_right", "greater_than_sign", "boundary_char('end', 1)", "", "Span end one character right"),
+    ("relation.start", "r", "relation", "relation", "Relation from the span in focus: its other end's hint, then the label"),
     ("relation.next", "full_stop", "next_relation(1)", "", "Focus the next relation"),
     ("relation.prev", "comma", "next_relation(-1)", "", "Focus the previous relation"),
+    ("relation.reverse", "o", "reverse_relation", "", "Reverse the relation in focus (head and child swap)"),
     ("relation.delete", "X", "delete_relation", "", "Delete the relation in focus"),
     ("edit.undo", "u,ctrl+z", "undo", "undo", "Undo the last edit"),
     ("edit.redo", "U,ctrl+y", "redo", "", "Redo"),
     ("doc.accept", "enter", "save('accept')", "save", "Save as accepted, go to the next document"),
-    ("doc.reject", "R", "save('reject')", "", "Save as rejected, go to the next document"),
-    ("doc.ignore", "I", "save('ignore')", "", "Save as ignored, go to the next document"),
-    ("doc.flag", "F", "flag", "", "Flag the document with a note (again: unflag)"),
+    ("doc.reject", "R", "save('reject')", "", "Save as rejected, go to the next document (asks)"),
+    ("doc.ignore", "I", "save('ignore')", "", "Save as ignored, go to the next document (asks)"),
+    ("doc.flag", "F", "flag", "", "Flag the document with a note, or edit the note"),
     ("doc.next", "n", "goto_relative(1)", "", "Next document, without saving"),
     ("doc.prev", "p", "goto_relative(-1)", "", "Previous document (opens its saved version)"),
-    ("doc.jump", "g", "jump", "", "Go to a document by number or id"),
-    ("text.search", "slash", "search", "", "Search the text"),
+    ("doc.jump", "g", "jump", "", "Go to a document by number, id or the start of an id"),
+    ("text.search", "slash", "search", "", "Search the text (case and accents ignored)"),
     ("view.rejected", "h", "toggle_rejected", "", "Show or hide rejected suggestions"),
-    ("app.help", "question_mark", "help", "help", "All keys and the annotation guideline"),
-    ("app.quit", "q", "quit_app", "quit", "Quit (asks first if there are unsaved edits)"),
-]
+    ("view.side", "b", "toggle_side", "", "Show or hide the side panel"),
+]  # fmt: skip
 
 
 # The review screen's keys, on top of the annotate screen's.

@@ -5,19 +5,37 @@ that would drop unsaved edits), help, and quit."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from redline.errors import RedlineError
+from redline.queue import DocumentQueue
 from redline.schema.records import Answer
 from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
-from redline.tui.modals import ConfirmScreen, HelpScreen, PromptScreen
+from redline.tui.modals import ConfirmScreen, FlagScreen, HelpScreen, PromptScreen
 
 
 class DocumentActions(DocumentScreen):
     """The actions of the document keys, for a screen that goes through a queue."""
 
     def action_save(self, answer: Answer) -> None:
+        if answer == "accept":
+            self.save(answer)
+            return
+        kind = "rejected (its spans are not used)" if answer == "reject" else "ignored (skipped)"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.save(answer)
+
+        doc_id = self.session.document.doc_id
+        self.ask(ConfirmScreen(f"Save {doc_id} as {kind} and go on?"), answered)
+
+    def save(self, answer: Answer) -> None:
+        """Save (durably, before saying so) and go to the next document; a version that
+        would only repeat the saved one is not appended again."""
+        if self.session.same_as_saved(answer):
+            self.go_on(f"{self.session.document.doc_id} is unchanged since saved: nothing appended")
+            return
         seconds = self.spent + (time.monotonic() - self.started)
         try:
             record = self.worklist.save(self.session, answer, seconds)
@@ -25,47 +43,41 @@ class DocumentActions(DocumentScreen):
             self.refuse(str(error))
             return
         # the record is on disk (fsynced) before anything below says "saved"
-        message = f"saved {record.doc_id} ({answer}) to {self.worklist.log.location}"
+        kept = sum(1 for s in record.spans if s.edit == "kept")
+        unseen = f" · {kept} suggestion(s) kept without being looked at" if kept else ""
+        self.go_on(f"saved {record.doc_id} ({answer}) to {self.worklist.log.location}{unseen}")
+        self.after_save()
+
+    def go_on(self, message: str) -> None:
+        """To the next document, after the last to the first one not saved yet, else stay
+        and say that all are done."""
         if self.worklist.has(self.position + 1):
             self.open(self.position + 1)
             self.say(message, "ok")
-        else:
-            self.request_repaint()
-            done = self.worklist.done
-            self.say(f"{message} · {done}/{len(self.worklist)} documents done", "ok")
-        self.after_save()
+            return
+        unsaved = next(
+            (n for n in range(len(self.worklist)) if not self.worklist.is_saved(n)), None
+        )
+        if unsaved is not None:
+            self.open(unsaved)
+            self.say(f"{message} · back to document {unsaved + 1}, the first not saved", "ok")
+            return
+        self.request_repaint()
+        self.say(f"{message} · all {len(self.worklist)} documents done", "ok")
 
     def after_save(self) -> None:
         """What a screen does once a version is safely saved (the annotate screen may start
         retraining)."""
 
     def action_flag(self) -> None:
-        if self.session.flagged:
-            self.edit(lambda: self.session.set_flag(False), "unflagged")
-            return
+        """Flag with a note; on a flagged document, edit the note (unflagging is a separate
+        choice in the same dialog)."""
 
-        def noted(note: str | None) -> None:
-            if note is not None:
-                self.edit(lambda: self.session.set_flag(True, note), "flagged")
+        def noted(answer: tuple[bool, str] | None) -> None:
+            if answer is not None:
+                self.edit(lambda: self.session.set_flag(*answer))
 
-        self.ask(PromptScreen("Flag this document: note for the reviewer"), noted)
-
-    def leave_then(self, then: Callable[[], object]) -> None:
-        """Run ``then`` now, or after the annotator agrees to drop unsaved edits."""
-        if not self.session.dirty:
-            then()
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
-
-        self.ask(
-            ConfirmScreen(
-                f"{self.session.document.doc_id} has unsaved edits. Leave it without saving?"
-            ),
-            answered,
-        )
+        self.ask(FlagScreen(self.session.flagged, self.session.note), noted)
 
     def goto(self, position: int) -> None:
         if not 0 <= position < len(self.worklist):
@@ -78,22 +90,37 @@ class DocumentActions(DocumentScreen):
 
     def action_jump(self) -> None:
         def jump(answer: str | None) -> None:
-            if not answer:
+            if not answer or not answer.strip():
                 return
             answer = answer.strip()
             if answer.isdigit() and self.worklist.index.position(answer) is None:
                 self.goto(int(answer) - 1)
                 return
             try:
-                self.goto(self.worklist.position_of(answer))
+                self.goto(self.worklist.position_of(document_by_prefix(self.worklist, answer)))
             except RedlineError as error:
                 self.refuse(str(error))
 
-        self.ask(PromptScreen("Go to document (number or id)"), jump)
+        self.ask(PromptScreen("Go to document (number, id, or the start of an id)"), jump)
 
     def action_help(self) -> None:
         keys = [(keys, text) for _, keys, text in key_table(self, self.app.get_key_display)]
         self.app.push_screen(HelpScreen(self.schema, keys))
 
     def action_quit_app(self) -> None:
-        self.leave_then(self.app.exit)
+        request_quit = getattr(self.app, "request_quit", self.app.exit)
+        request_quit()
+
+
+def document_by_prefix(queue: DocumentQueue, prefix: str) -> str:
+    """The document id ``prefix`` names: itself, else the one id it starts (several: refused,
+    naming a few)."""
+    if queue.index.position(prefix) is not None:
+        return prefix
+    found = [doc_id for doc_id in queue.index.iter_ids() if doc_id.startswith(prefix)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise RedlineError(f"no document {prefix!r} here")
+    shown = ", ".join(found[:3]) + (", …" if len(found) > 3 else "")
+    raise RedlineError(f"{len(found)} documents start with {prefix!r} ({shown}): type more")

@@ -23,13 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from redline.editing import EditRefused, EditSession, SpanState
+from redline.editing import EditRefused, EditSession, RelationState, SpanState
 from redline.errors import RedlineError
 from redline.queue import DocumentQueue, Opened
 from redline.tui.article import ArticleView
 from redline.tui.header import DocumentHeader
-from redline.tui.marks import Mark, MarkKind
+from redline.tui.marks import Mark, MarkKind, label_colors
 from redline.tui.messages import IndexFinished, SuggestionsFailed, SuggestionsReady
+from redline.tui.modals import ConfirmScreen
 from redline.tui.side_panel import SidePanel
 from redline.tui.status_line import StatusLine, errors_shown, reports_errors, show_error
 
@@ -65,7 +66,7 @@ class DocumentScreen(Screen[None]):
         super().__init__()
         self.worklist = worklist
         self.schema = worklist.schema
-        self.colours = {e.label: e.color for e in self.schema.entities}
+        self.colours = label_colors((e.label, e.color) for e in self.schema.entities)
         self.position = worklist.resume_position() if start is None else start
         self.opened: Opened | None = None
         self.search_term = ""
@@ -74,6 +75,8 @@ class DocumentScreen(Screen[None]):
         self._marks_key: tuple[int, int, bool] | None = None
         self._marks: list[tuple[str, Mark]] = []
         self._repaint_requested = False
+        self.relation_just_removed: str | None = None
+        """A relation x just removed: a second x must not reject the span beneath it."""
 
     @property
     def session(self) -> EditSession:
@@ -223,13 +226,16 @@ class DocumentScreen(Screen[None]):
                 self.repaint()
 
     def focused_span(self) -> SpanState | None:
-        """The span under the cursor (live spans first)."""
+        """The span under the cursor (live spans first): one that covers the cursor token's
+        first character, else any that starts inside the token (a span moved off a token
+        edge, "resident" in "President")."""
         if self.opened is None or not len(self.session.tokens):
             return None
-        char = self.session.tokens.tokens[self.cursor][0]
-        for span in self.session.spans_at(char):
-            if span.live or self.show_rejected:
-                return span
+        start, end = self.session.tokens.tokens[self.cursor]
+        for char in range(start, end):
+            for span in self.session.spans_at(char):
+                if span.live or self.show_rejected:
+                    return span
         return None
 
     def _base_marks(self) -> list[tuple[str, Mark]]:
@@ -253,18 +259,24 @@ class DocumentScreen(Screen[None]):
         focused = self.focused_span()
         focused_id = focused.id if focused is not None else None
         ends: set[str] = set()
+        children: set[str] = set()
         live_relations = {r.id: r for r in session.relations}
         if self.focused_relation not in live_relations:
             # gone (undo, delete): nothing to highlight, and no second repaint for it
             self.set_reactive(DocumentScreen.focused_relation, None)
         if self.focused_relation is not None:
             relation = live_relations[self.focused_relation]
-            ends = {relation.head, relation.child}
+            ends, children = {relation.head}, {relation.child}
         if self.relation_head is not None:
             ends.add(self.relation_head)
         marks = [
-            replace(mark, focused=span_id == focused_id, relation_end=span_id in ends)
-            if span_id == focused_id or span_id in ends
+            replace(
+                mark,
+                focused=span_id == focused_id,
+                relation_end=span_id in ends,
+                relation_child=span_id in children,
+            )
+            if span_id == focused_id or span_id in ends or span_id in children
             else mark
             for span_id, mark in self._base_marks()
         ]
@@ -275,7 +287,9 @@ class DocumentScreen(Screen[None]):
         self.query_one(SidePanel).show(
             session, self.colours, self.show_rejected, focused_id, self.focused_relation
         )
-        self.query_one(DocumentHeader).show(
+        header = self.query_one(DocumentHeader)
+        header.show_state(session.dirty, session.flagged, session.note, len(session.unreviewed()))
+        header.show(
             self.position,
             *self.worklist.known_length(),
             session.document.doc_id,
@@ -286,7 +300,8 @@ class DocumentScreen(Screen[None]):
     # -- telling the annotator -----------------------------------------------------------
 
     def say(self, message: str, kind: str = "info") -> None:
-        self.query_one(StatusLine).say(message, kind)
+        for status in self.query(StatusLine):  # none while the screen is being removed
+            status.say(message, kind)
 
     def refuse(self, message: str) -> None:
         self.say(f"refused: {message}", "error")
@@ -294,15 +309,35 @@ class DocumentScreen(Screen[None]):
 
     def edit(self, change: Callable[[], object], done: str | None = None) -> bool:
         """Run one edit; a refusal becomes a status message and the state is unchanged."""
+        version = self.session.version
         try:
             change()
         except EditRefused as error:
             self.refuse(str(error))
             return False
         self.request_repaint()
-        if done:
-            self.say(done)
+        if self.session.version == version:
+            self.say("nothing to change: it is like that already")
+        else:
+            self.say(done or self.session.history_note())
         return True
+
+    def leave_then(self, then: Callable[[], object]) -> None:
+        """Run ``then`` now, or after the annotator agrees to drop unsaved edits."""
+        if self.opened is None or not self.session.dirty:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        self.ask(
+            ConfirmScreen(
+                f"{self.session.document.doc_id} has unsaved edits. Leave it without saving?"
+            ),
+            answered,
+        )
 
     def ask(self, modal: Screen[_Answer], then: Callable[[_Answer | None], None]) -> None:
         """Show a modal screen; its answer goes to ``then`` (whose errors are shown)."""
@@ -325,9 +360,31 @@ class DocumentScreen(Screen[None]):
             self.selection = None
         self.focused_relation = None
         self.request_repaint()  # even where nothing changed: it scrolls the cursor into view
+        self.relation_just_removed = None
         focused = self.focused_span()
+        if focused is not None:
+            self.session.mark_seen(focused.id)
         if focused is not None and self.relation_head is None:
+            status = "suggested" if focused.status == "pending" else focused.status
             self.say(
-                f"{focused.label} “{self.session.text_of(focused)}” · {focused.status}"
-                f" · {focused.origin}"
+                f"{focused.label} “{self.session.text_of(focused)}” · {status} · {focused.origin}"
             )
+
+    def focus_relation(self, relation_id: str) -> None:
+        """Put the cursor on the relation's head and highlight both of its ends."""
+        relation = self.session.relation(relation_id)
+        head = self.session.span(relation.head)
+        self.cursor = self.session.tokens.token_at(head.start)
+        self.focused_relation = relation.id
+        self.session.mark_seen(relation.id)
+        self.relation_just_removed = None
+        self.request_repaint()  # even where nothing changed: it scrolls the cursor into view
+        self.say(f"{self.describe_relation(relation)} · {relation.status} (a accepts, x rejects)")
+
+    def describe_relation(self, relation: RelationState) -> str:
+        """How a relation reads in messages: head (LABEL) -RELATION-> child (LABEL)."""
+        head, child = self.session.span(relation.head), self.session.span(relation.child)
+        return (
+            f"“{self.session.text_of(head)}” {head.label} -{relation.label}-> "
+            f"“{self.session.text_of(child)}” {child.label}"
+        )

@@ -18,6 +18,7 @@ class DocumentHeader(Horizontal):
     DocumentHeader ProgressBar { width: 18; }
     DocumentHeader ProgressBar Bar { width: 10; }
     DocumentHeader #model { color: $text-muted; }
+    DocumentHeader #state { text-style: bold; color: $warning; }
     """
 
     def __init__(self, dataset: str, annotator: str, model: str) -> None:
@@ -30,9 +31,28 @@ class DocumentHeader(Horizontal):
         yield Label(Text(f"{self._dataset} · {self._annotator}"), id="who")
         yield Label("", id="where")
         yield ProgressBar(total=1, show_eta=False, id="progress")
+        yield Label("", id="state")
         yield Label(Text(self._model), id="model")
 
     _shown: tuple[int, int, bool, str, int, bool] | None = None
+    _state: tuple[bool, bool, str, int] | None = None
+
+    def show_state(self, unsaved: bool, flagged: bool, note: str, unseen: int) -> None:
+        """What the open document holds that saving would change or keep: unsaved edits,
+        a flag and the start of its note, suggestions nobody has looked at (in words, not
+        only colour)."""
+        if (unsaved, flagged, note, unseen) == self._state:
+            return
+        self._state = (unsaved, flagged, note, unseen)
+        parts = []
+        if unsaved:
+            parts.append("● unsaved")
+        if flagged:
+            start = display_text(note[:20]) + ("…" if len(note) > 20 else "")
+            parts.append(f"⚑ flagged: {start}" if note else "⚑ flagged")
+        if unseen:
+            parts.append(f"{unseen} unseen")
+        self.query_one("#state", Label).update(Text(" · ".join(parts)))
 
     def show(
         self, position: int, total: int, complete: bool, doc_id: str, done: int, saved: bool

@@ -5,11 +5,12 @@ colour, and a line of text cut into styled segments."""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color, ColorParseError
@@ -18,11 +19,16 @@ __all__ = [
     "COMPONENTS",
     "COMPONENT_CSS",
     "KIND_ORDER",
+    "OKABE_ITO",
     "Mark",
     "MarkKind",
     "MarkStyles",
     "fallback_color",
+    "label_colors",
+    "selection_color",
+    "selection_style",
     "styled_segments",
+    "with_hints",
 ]
 
 MarkKind = Literal["suggested", "confirmed", "rejected"]
@@ -40,6 +46,8 @@ COMPONENTS = frozenset(
         "article--rejected",
         "article--focused",
         "article--relation-end",
+        "article--relation-child",
+        "article--hint",
     }
 )
 """The article view's component classes: one per mark kind, the focus, the cursor..."""
@@ -69,6 +77,16 @@ COMPONENT_CSS = """
         color: $background;
         text-style: bold italic;
     }
+    ArticleView > .article--relation-child {
+        background: $warning-darken-3;
+        color: $foreground;
+        text-style: italic underline;
+    }
+    ArticleView > .article--hint {
+        background: $error;
+        color: $background;
+        text-style: bold;
+    }
     """
 """Their default styles (part of the view's DEFAULT_CSS; a theme or app CSS may override)."""
 
@@ -87,23 +105,77 @@ class Mark:
     kind: MarkKind
     focused: bool = False
     relation_end: bool = False
+    """The head of the relation in focus (or being made)."""
+    relation_child: bool = False
+    """The child of the relation in focus: styled apart from the head, so its direction
+    shows."""
 
 
-_FALLBACK_PALETTE = (
-    "#e06c75",
-    "#98c379",
-    "#e5c07b",
-    "#61afef",
-    "#c678dd",
-    "#56b6c2",
-    "#d19a66",
-    "#be5046",
+OKABE_ITO = (
+    "#e69f00",
+    "#56b4e9",
+    "#009e73",
+    "#f0e442",
+    "#0072b2",
+    "#d55e00",
+    "#cc79a7",
+    "#999999",
 )
+"""Okabe and Ito's palette, told apart with every common colour-vision deficiency (grey for
+their black, which a dark terminal would hide)."""
+
+_SELECTION_CANDIDATES = ("#ffffff", "#ff00ff", "#5f00d7", "#00ffff", "#ff5f87", "#8a8a8a")
 
 
 def fallback_color(label: str) -> str:
-    """A stable colour for labels without one (crc32, not the per-process `hash`)."""
-    return _FALLBACK_PALETTE[zlib.crc32(label.encode("utf-8")) % len(_FALLBACK_PALETTE)]
+    """A stable colour for a label no schema knows (crc32, not the per-process `hash`)."""
+    return OKABE_ITO[zlib.crc32(label.encode("utf-8")) % len(OKABE_ITO)]
+
+
+def label_colors(entities: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each (label, colour or "") its colour: a schema's own, else the next of Okabe-Ito's."""
+    return {
+        label: colour or OKABE_ITO[n % len(OKABE_ITO)] for n, (label, colour) in enumerate(entities)
+    }
+
+
+def selection_color(colors: Iterable[str]) -> str:
+    """The candidate furthest (in RGB) from every label colour, so a selection never looks
+    like a span."""
+
+    def distance(a: str, b: str) -> float:
+        ca, cb = Color.parse(a), Color.parse(b)
+        return float(((ca.r - cb.r) ** 2 + (ca.g - cb.g) ** 2 + (ca.b - cb.b) ** 2) ** 0.5)
+
+    taken = list(colors)
+    return max(
+        _SELECTION_CANDIDATES, key=lambda c: min((distance(c, t) for t in taken), default=0.0)
+    )
+
+
+def selection_style(colors: Iterable[str]) -> Style:
+    """The selection's colours: :func:`selection_color` with a text colour that reads on it."""
+    background = Color.parse(selection_color(colors))
+    return Style(bgcolor=background.rich_color, color=background.get_contrast_text(1.0).rich_color)
+
+
+def with_hints(
+    shown: str, start: int, end: int, hints: Mapping[int, str]
+) -> tuple[str, list[tuple[int, int]]]:
+    """``shown`` with each hint written over the characters from its offset, within the line
+    ``[start, end)``, and where the hints are (a wide character is left as it is: a letter in
+    its place would shift the line)."""
+    placed = [(at, hint) for at, hint in hints.items() if start <= at < end]
+    if not placed:
+        return shown, []
+    chars = list(shown[start:end])
+    where = []
+    for at, hint in placed:
+        for n, letter in enumerate(hint[: end - at]):
+            if cell_len(chars[at - start + n]) == 1:
+                chars[at - start + n] = letter
+        where.append((at, min(end, at + len(hint))))
+    return shown[:start] + "".join(chars) + shown[end:], where
 
 
 def styled_segments(

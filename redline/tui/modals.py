@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -14,11 +14,29 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from redline.editing.relation_choices import RelationChoice
 from redline.schema.labels import LabelSchema
+from redline.tui.marks import label_colors
 from redline.tui.status_line import errors_shown
+from redline.tui.wrap import display_text
+
+_Answer = TypeVar("_Answer")
 
 
-class PromptScreen(ModalScreen[str | None]):
+class Question(ModalScreen[_Answer]):
+    """A modal that answers once: a second enter that arrives before the first answer has
+    removed the screen (fast typing, a paste) must not answer again, which would remove the
+    screen beneath it too."""
+
+    _answered = False
+
+    def answer(self, result: _Answer | None) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss(result)
+
+
+class PromptScreen(Question[str | None]):
     """Asks for one line of text; dismisses with it, or None on escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -27,7 +45,8 @@ class PromptScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
     PromptScreen > Vertical {
-        width: 70;
+        width: 100%;
+        max-width: 70;
         height: auto;
         border: thick $accent;
         background: $surface;
@@ -47,13 +66,56 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(value=self._value, placeholder=self._placeholder)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.answer(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class FlagScreen(Question[tuple[bool, str] | None]):
+    """Flag the document with a note for the reviewer, or edit the note of a flagged one;
+    unflagging is its own key, never an empty note."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="flag.cancel"),
+        Binding("ctrl+u", "unflag", "Unflag", id="flag.unflag", priority=True),
+    ]
+    DEFAULT_CSS = """
+    FlagScreen { align: center middle; }
+    FlagScreen > Vertical {
+        width: 100%;
+        max-width: 70;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
+
+    def __init__(self, flagged: bool, note: str) -> None:
+        super().__init__()
+        self.flagged = flagged
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            if self.flagged:
+                yield Static("Flagged. Edit the note (enter), unflag (ctrl+u), or esc:")
+            else:
+                yield Static("Flag this document: note for the reviewer (enter), or esc:")
+            yield Input(value=self.note)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.answer((True, event.value))
+
+    def action_unflag(self) -> None:
+        self.answer((False, "") if self.flagged else None)
+
+    def action_cancel(self) -> None:
+        self.answer(None)
+
+
+class ConfirmScreen(Question[bool]):
     """A yes/no question about losing work."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -63,7 +125,8 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 64;
+        width: 100%;
+        max-width: 64;
         height: auto;
         border: thick $warning;
         background: $surface;
@@ -81,49 +144,69 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text("y = yes    n / esc = no", style="bold"))
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        self.answer(yes)
 
 
-class RelationLabelScreen(ModalScreen[str | None]):
-    """Pick a relation label by its key; labels whose types do not fit say why."""
+class RelationLabelScreen(Question[RelationChoice | None]):
+    """Pick a relation label by its key (enter: the first, the most likely) among the types
+    that fit the two spans; a type that fits only the other way round says so and is made in
+    that direction."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="relation_label.cancel")
+        Binding("escape", "cancel", "Cancel", id="relation_label.cancel"),
+        Binding("enter", "first", "Most likely", id="relation_label.first"),
     ]
     DEFAULT_CSS = """
     RelationLabelScreen { align: center middle; }
     RelationLabelScreen > Vertical {
-        width: 90;
+        width: 100%;
+        max-width: 90;
         height: auto;
+        max-height: 100%;
         border: thick $accent;
         background: $surface;
-        padding: 1 2;
+        padding: 0 1;
     }
     RelationLabelScreen #refusal { color: $error; text-style: bold; }
     """
 
-    def __init__(self, schema: LabelSchema, head: tuple[str, str], child: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        schema: LabelSchema,
+        head: tuple[str, str],
+        child: tuple[str, str],
+        choices: list[RelationChoice],
+    ) -> None:
         super().__init__()
         self.schema = schema
         self.head_text, self.head_label = head
         self.child_text, self.child_label = child
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        for relation in self.schema.relations:
-            refusal = self.schema.relation_refusal(
-                relation.label, self.head_label, self.child_label
-            )
-            style = "dim" if refusal else "bold"
+        table = Table.grid(padding=(0, 1))
+        longest = max((len(c.label) for c in self.choices), default=1)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, min_width=longest)
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="ellipsis", no_wrap=True, ratio=1)
+        head = f"“{display_text(self.head_text)}” {self.head_label}"
+        child = f"“{display_text(self.child_text)}” {self.child_label}"
+        for choice in self.choices:
+            relation = self.schema.relation(choice.label)
+            assert relation is not None
+            score = "" if choice.score is None else f" {choice.score:.0%}"
+            direction = "← from the second" if choice.reversed else "→"
             table.add_row(
                 Text(relation.key, style="bold reverse"),
-                Text(relation.label, style=style),
-                Text(refusal or relation.description, style="dim" if refusal else ""),
+                Text(relation.label, style="bold"),
+                Text(f"{direction}{score}", style="italic" if choice.reversed else ""),
+                Text(relation.description, style="dim"),
             )
-        with Vertical():
-            head = f"{self.head_text} ({self.head_label})"
-            yield Label(Text(f"{head} -?-> {self.child_text} ({self.child_label})"))
+        with VerticalScroll():
+            yield Label(Text(f"{head} -?-> {child}"))
             yield Static(table)
+            yield Label(Text("key: that relation · enter: the first · esc: cancel", style="dim"))
             yield Label("", id="refusal")
 
     def on_key(self, event: events.Key) -> None:
@@ -133,20 +216,24 @@ class RelationLabelScreen(ModalScreen[str | None]):
             return
         event.stop()
         with errors_shown(self.app):
-            refusal = self.schema.relation_refusal(
-                relation.label, self.head_label, self.child_label
-            )
-            if refusal:
+            choice = next((c for c in self.choices if c.label == relation.label), None)
+            if choice is None:
+                refusal = self.schema.relation_refusal(
+                    relation.label, self.head_label, self.child_label
+                )
                 self.query_one("#refusal", Label).update(Text(f"refused: {refusal}"))
                 self.app.bell()
                 return
-            self.dismiss(relation.label)
+            self.answer(choice)
+
+    def action_first(self) -> None:
+        self.answer(self.choices[0])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Question[None]):
     """Every key, the label keys, and the schema's guideline."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -155,7 +242,8 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 100;
+        width: 100%;
+        max-width: 100;
         height: 90%;
         border: thick $accent;
         background: $surface;
@@ -179,9 +267,12 @@ class HelpScreen(ModalScreen[None]):
         labels.add_column("key", style="bold")
         labels.add_column("label")
         labels.add_column("what to mark")
+        colours = label_colors((e.label, e.color) for e in self.schema.entities)
         for entity in self.schema.entities:
             labels.add_row(
-                entity.key, Text(entity.label, style=f"bold {entity.color}"), entity.description
+                entity.key,
+                Text(entity.label, style=f"bold {colours[entity.label]}"),
+                entity.description,
             )
         relations = Table(title="Relation labels", title_justify="left", box=None)
         relations.add_column("key", style="bold")
@@ -203,4 +294,4 @@ class HelpScreen(ModalScreen[None]):
             yield Label("esc closes")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

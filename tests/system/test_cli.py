@@ -105,7 +105,7 @@ def test_bad_invocations_get_one_clear_line(workdir: Path, args: list[str], expe
 def test_schema_error_names_file_and_field(workdir: Path):
     bad = workdir / "schema" / "bad.toml"
     text = (workdir / "schema" / "news.toml").read_text(encoding="utf-8")
-    bad.write_text(text.replace('color = "#e5c07b"', 'color = "yellowish"'), encoding="utf-8")
+    bad.write_text(text.replace('color = "#e69f00"', 'color = "yellowish"'), encoding="utf-8")
     result = redline("schema", "check", "--schema", "schema/bad.toml", cwd=workdir)
     stderr = result.stderr.decode()
     assert result.returncode == 1

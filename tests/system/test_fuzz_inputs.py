@@ -968,7 +968,7 @@ _BAD_REDLINE_FIELDS: dict[str, list[Any]] = {
 
 PRODIGY_FAULTS = (
     "truncated", "garbage", "utf8", "not_object", "nan", "text", "spans", "span", "span_offsets",
-    "span_label", "outside", "negative", "empty_range", "unknown_label", "unaligned", "overlap",
+    "span_label", "outside", "negative", "empty_range", "unknown_label", "loose_edge", "overlap",
     "relations", "relation", "relation_label", "nowhere_span", "nowhere_token",
     "relation_unknown", "wrong_types", "answer", "meta", "redline", "redline_field",
     "unwritable", "harmless",
@@ -1021,10 +1021,10 @@ def prodigy_line(draw: st.DrawFn, kind: str | None = None) -> Line:
         span["end"] = span["start"] - draw(st.integers(0, span["start"]))
     elif kind == "unknown_label":
         span["label"] = draw(ANY_UNKNOWN_LABEL)
-    elif kind == "unaligned":
-        inside = [s for s in spans if text[s["start"] : s["start"] + 2].isalnum()]
-        span = draw(st.sampled_from(inside))
-        span["start"] += 1
+    elif kind == "loose_edge":  # a span inside a token is fine, one ending in a space is not
+        before_space = [s for s in spans if text[s["end"] : s["end"] + 1] == " "]
+        span = draw(st.sampled_from(before_space))
+        span["end"] += 1
     elif kind == "overlap":
         spans.append({**span, "id": "overlapping", "label": draw(st.sampled_from(["ORG", "GPE"]))})
     elif kind == "relations":
@@ -1135,7 +1135,7 @@ def check_import_wrote(
 
 
 BRAT_FAULTS = (
-    "t_syntax", "outside", "discontinuous", "unknown_type", "mismatch", "overlap", "unaligned",
+    "t_syntax", "outside", "discontinuous", "unknown_type", "mismatch", "overlap", "loose_edge",
     "duplicate_t", "r_syntax", "r_missing", "r_unknown", "wrong_types", "duplicate_r", "note",
     "not_expressible", "unknown_line",
 )  # fmt: skip
@@ -1195,10 +1195,10 @@ def broken_ann_line(draw: st.DrawFn, record: Annotation, n: int, kind: str | Non
         return bad(f"{t}\t{span.label} {span.start} {span.end}\t{wrong}".encode())
     if kind == "overlap":
         return bad(f"{t}\t{label} {span.start} {span.end}\t{quoted}".encode(), last=True)
-    if kind == "unaligned":
-        inside = [s for s in record.spans if text[s.start : s.start + 2].isalnum()]
-        s = draw(st.sampled_from(inside))
-        return bad(f"{t}\t{s.label} {s.start + 1} {s.end}\t{text[s.start + 1 : s.end]}".encode(),
+    if kind == "loose_edge":
+        before_space = [s for s in record.spans if text[s.end : s.end + 1] == " "]
+        s = draw(st.sampled_from(before_space))
+        return bad(f"{t}\t{s.label} {s.start} {s.end + 1}\t{text[s.start : s.end + 1]}".encode(),
                    last=True)  # fmt: skip
     if kind == "duplicate_t":
         return Line(t_lines[number].encode(), key=f"T{number + 1}")

@@ -9,7 +9,7 @@ from textual.widget import Widget
 
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.article import ArticleView
-from redline.tui.modals import PromptScreen
+from redline.tui.modals import FlagScreen
 from redline.tui.status_line import StatusLine
 from tests.support.tui import make_app, saved
 
@@ -102,7 +102,7 @@ async def test_an_exception_in_an_action_is_said_and_the_ui_goes_on(cached_root,
         assert app.return_code is None
         assert app.screen is screen
         await pilot.press("x")  # the other keys still work
-        assert status.message == "rejected GPE"
+        assert status.message == "rejected GPE “Phnom Penh” and its 1 relation(s)"
         await pilot.press("enter")
         await pilot.pause()
         assert "saved" in status.message
@@ -158,7 +158,7 @@ async def test_an_exception_in_a_prompt_s_answer_is_said_and_the_ui_goes_on(cach
         screen = screen_of(pilot)
         screen.session.set_flag = boom  # type: ignore[method-assign]
         await pilot.press("F")
-        assert isinstance(app.screen, PromptScreen)
+        assert isinstance(app.screen, FlagScreen)
         await pilot.press(*"why", "enter")
         await pilot.pause()
         assert app.screen is screen

@@ -17,7 +17,15 @@ from redline.editing import SpanState
 from redline.schema.records import Annotation
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.article import ArticleView
-from redline.tui.modals import ConfirmScreen, HelpScreen, PromptScreen, RelationLabelScreen
+from redline.tui.header import DocumentHeader
+from redline.tui.hints import HintScreen
+from redline.tui.modals import (
+    ConfirmScreen,
+    FlagScreen,
+    HelpScreen,
+    RelationLabelScreen,
+)
+from redline.tui.side_panel import SidePanel
 from redline.tui.status_line import StatusLine
 from tests.support.tui import make_app, saved, spans_of
 
@@ -39,6 +47,11 @@ PHNOM_PENH_IN_CAMBODIA = ("Phnom Penh", "LOCATED_IN", "Cambodia", "accepted")
 DOC1_RELATIONS = {*HUN_SEN_LEADS, PHNOM_PENH_IN_CAMBODIA}
 
 
+def kept(relations: set[tuple[str, str, str, str]]) -> set[tuple[str, str, str, str]]:
+    """``relations`` saved without being looked at: edit ``kept`` instead of ``accepted``."""
+    return {(head, label, child, "kept") for head, label, child, _ in relations}
+
+
 def screen_of(app) -> AnnotateScreen:
     screen = app.screen
     assert isinstance(screen, AnnotateScreen)
@@ -50,6 +63,11 @@ def screen_of(app) -> AnnotateScreen:
 
 def status(app) -> str:
     return screen_of(app).query_one(StatusLine).message
+
+
+def header_state(screen: AnnotateScreen) -> str:
+    """The header's word on the open document: unsaved, flagged, how many not looked at."""
+    return str(screen.query_one(DocumentHeader).query_one("#state", Label).content)
 
 
 def nth(text: str, word: str, n: int = 1) -> int:
@@ -80,8 +98,12 @@ def put_cursor(pilot: Pilot, word: str, n: int = 1) -> SpanState | None:
 
 
 async def save(pilot: Pilot, key: str = "enter") -> None:
-    """Save (enter accepts, R rejects, I ignores): the record is appended before it returns."""
+    """Save (enter accepts; R rejects and I ignores, each once its question is answered y):
+    the record is appended before it returns."""
     await pilot.press(key)
+    if key != "enter":
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("y")
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 3.0) -> None:
@@ -115,7 +137,7 @@ def cell_of(view: ArticleView, token: int) -> tuple[int, int]:
 # -- opening and saving ----------------------------------------------------------------------
 
 
-async def test_opens_on_first_document_and_saves_suggestions_as_accepted(cached_root, tmp_path):
+async def test_opens_on_first_document_and_saves_unseen_suggestions_as_kept(cached_root, tmp_path):
     app = make_app(cached_root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -128,7 +150,9 @@ async def test_opens_on_first_document_and_saves_suggestions_as_accepted(cached_
     (record,) = saved(tmp_path)
     assert record.doc_id == "000_317a0d864143cfa9"
     assert record.answer == "accept"
-    assert ("Việt Nam", "GPE", "accepted") in spans_of(record)
+    # never looked at (the cursor was never on it): kept, not accepted
+    assert ("Việt Nam", "GPE", "kept") in spans_of(record)
+    assert {edit for _, _, edit in spans_of(record)} == {"kept"}
     assert record.seconds > 0
 
 
@@ -175,7 +199,9 @@ async def test_cursor_by_token_and_tab_shift_tab_wrap_around(cached_root, tmp_pa
     assert texts(record, "rejected") == ["Phnom Penh", "VNS"]
     # the suggested relation from the rejected span went with it; the others stay
     assert relations_of(record, "rejected_relations") == {PHNOM_PENH_IN_CAMBODIA}
-    assert relations_of(record) == HUN_SEN_LEADS
+    assert relations_of(record) == kept(HUN_SEN_LEADS)  # never focused: kept
+    # tab went onto Cambodia: looked at, so accepted
+    assert ("Cambodia", "GPE", "accepted") in spans_of(record)
 
 
 async def check_line_and_page_keys(pilot: Pilot) -> None:
@@ -293,7 +319,7 @@ async def test_mouse_click_and_drag_select(cached_root, tmp_path):
         assert focused_text(screen) == "Trọng"
         assert screen.focused_span().label == "NORP"  # suggested wrongly: it is a PERSON
         await pilot.press("1")
-        assert status(app) == "now PERSON"
+        assert status(app) == "NORP -> PERSON “Trọng”"
 
         # drag right to left across "Samdech Techo Hun Sen"
         samdech = tokens.token_at(nth(text, "Samdech"))
@@ -337,7 +363,7 @@ async def test_reject_moves_a_suggestion_to_rejected_and_deletes_an_added_span(
         screen = screen_of(app)
         put_cursor(pilot, "ANN")
         await pilot.press("x")
-        assert status(app) == "rejected ORG"
+        assert status(app) == "rejected ORG “ANN”"
         assert screen.focused_span() is None
         await pilot.press("x")  # nothing live under the cursor any more
         assert status(app) == "refused: no span under the cursor"
@@ -362,18 +388,18 @@ async def test_accept_and_accept_all_confirm_so_an_overlapping_span_is_refused(
         screen = screen_of(app)
         put_cursor(pilot, "Hun Sen")
         await pilot.press("a")
-        assert status(app) == "accepted PERSON"
+        assert status(app) == "accepted PERSON “Hun Sen”"
         assert screen.focused_span().status == "accepted"
         await pilot.press("left", "shift+right", "shift+right", "1")  # Techo Hun Sen
-        assert status(app).startswith("refused: overlaps “Hun Sen” (PERSON)")
+        assert status(app).startswith("refused: overlaps PERSON “Hun Sen”")
 
         count = screen.session.pending
         await pilot.press("A")
-        assert status(app) == f"accepted {count} remaining suggestions"
+        assert status(app) == f"accepted {count} remaining suggestion(s) (u undoes)"
         assert screen.session.pending == 0
         put_cursor(pilot, "Hun Sen", 2)
         await pilot.press("left", "shift+right", "shift+right", "1")
-        assert status(app).startswith("refused: overlaps “Hun Sen” (PERSON)")
+        assert status(app).startswith("refused: overlaps PERSON “Hun Sen”")
         await pilot.press("u")  # undoes accept-all: the suggestions are pending again
         assert screen.session.pending == count
         # the second Hun Sen is pending again: the same selection replaces it
@@ -387,8 +413,9 @@ async def test_accept_and_accept_all_confirm_so_an_overlapping_span_is_refused(
     first = nth(record.text, "Hun Sen")
     assert [(s.label, s.edit) for s in record.spans if s.start == first] == [("PERSON", "accepted")]
     # the relation suggested from the second Hun Sen went with it; the first one's stay
+    # (accept-all was undone and none was focused: kept)
     led = ("Hun Sen", "LEADER_OF", "Cambodian Government", "accepted")
-    assert relations_of(record) == DOC1_RELATIONS - {led}
+    assert relations_of(record) == kept(DOC1_RELATIONS - {led})
     assert relations_of(record, "rejected_relations") == {led}
 
 
@@ -398,7 +425,7 @@ async def test_boundary_keys_resize(cached_root, tmp_path):
         screen = screen_of(app)
         put_cursor(pilot, "Hun Sen")
         await pilot.press("left_square_bracket", "left_square_bracket")
-        assert status(app) == "PERSON “Samdech Techo Hun Sen”"
+        assert status(app) == "resized PERSON “Techo Hun Sen” -> “Samdech Techo Hun Sen”"
         await pilot.press("left_curly_bracket")
         assert focused_text(screen) == "Techo Hun Sen"
         put_cursor(pilot, "Phnom Penh Post")
@@ -411,7 +438,7 @@ async def test_boundary_keys_resize(cached_root, tmp_path):
         await pilot.press("right_curly_bracket")
         assert status(app) == "refused: a span keeps at least one token; reject it to remove it"
         await pilot.press("left_square_bracket", "left_square_bracket")  # "," then "Penh"
-        assert status(app).startswith("refused: would overlap “Phnom Penh” (GPE)")
+        assert status(app).startswith("refused: would overlap GPE “Phnom Penh”")
         await save(pilot)
     (record,) = saved(tmp_path)
     labelled = spans_of(record)
@@ -428,45 +455,72 @@ async def test_relations_added_and_refused_by_the_type_constraint(cached_root, t
     app = make_app(cached_root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = screen_of(app)
+        # a DATE can be in no relation: no hint mode, said at once
+        put_cursor(pilot, "April 18")
+        await pilot.press("r")
+        assert app.screen is screen
+        assert status(app) == "refused: no span here can be in a relation with DATE"
+        assert screen.relation_head is None
         # "General Secretary Trọng said, affirming that the Vietnamese Party and State ...":
         # Trọng (PERSON) -LEADER_OF-> Vietnamese Party (ORG) fits, and was not suggested
         put_cursor(pilot, "Trọng said, affirming")
-        await pilot.press("r", "enter")  # enter on the head itself
-        assert isinstance(app.screen, AnnotateScreen)
+        await pilot.press("r")  # hint mode over the spans that can be its other end
+        assert isinstance(app.screen, HintScreen)
+        assert screen.relation_head == screen.focused_span().id
+        await pilot.press("enter")  # no hint: leaves hint mode, then enter on the head itself
+        assert app.screen is screen
         assert status(app) == "refused: move the cursor onto another span, then press enter"
         assert screen.relation_head == screen.focused_span().id
         await pilot.press("tab")
         assert focused_text(screen) == "Vietnamese Party"
         await pilot.press("enter")
-        assert isinstance(app.screen, RelationLabelScreen)
-        await pilot.press("l")
-        assert isinstance(app.screen, AnnotateScreen)
-        assert status(app) == "Trọng -LEADER_OF-> Vietnamese Party"
-
-        # Vietnamese Party (ORG) -LEADER_OF-> Trọng (PERSON): the types do not fit
-        await pilot.press("r", "shift+tab", "enter")
         modal = app.screen
         assert isinstance(modal, RelationLabelScreen)
+        # only the types that fit PERSON -> ORG
+        assert [(c.label, c.reversed) for c in modal.choices] == [
+            ("LEADER_OF", False),
+            ("MEMBER_OF", False),
+        ]
         await pilot.press("l")
+        assert app.screen is screen
+        assert status(app) == (
+            "added “Trọng” PERSON -LEADER_OF-> “Vietnamese Party” ORG (o reverses it)"
+        )
+
+        # from Vietnamese Party (ORG) to Trọng (PERSON): LEADER_OF and MEMBER_OF fit only the
+        # other way round (listed reversed); MEETS (PERSON to PERSON) fits neither way
+        await pilot.press("r", "shift+tab", "enter")  # shift+tab leaves hint mode and moves
+        modal = app.screen
+        assert isinstance(modal, RelationLabelScreen)
+        assert [(c.label, c.reversed) for c in modal.choices] == [
+            ("LEADER_OF", True),
+            ("MEMBER_OF", True),
+        ]
+        await pilot.press("e")
         assert app.screen is modal  # still open: the refusal is explained in place
         refusal = str(modal.query_one("#refusal", Label).content)
-        assert refusal == "refused: LEADER_OF goes from PERSON to ORG|GPE, not from ORG to PERSON"
+        assert refusal == "refused: MEETS goes from PERSON to PERSON, not from ORG to PERSON"
         await pilot.press("escape")
         assert status(app) == "relation cancelled"
         assert screen.relation_head is None
 
-        # a suggested relation: focus it (from the added one, . wraps to the first) and accept it
+        # a suggested relation: focus it (with none in focus, . goes to the first relation
+        # from the cursor on) and accept it
+        put_cursor(pilot, "Phnom Penh")
         await pilot.press("full_stop")
         relation = screen.session.relation(screen.focused_relation)
-        assert (relation.label, relation.status) == ("LEADER_OF", "pending")
-        assert status(app) == "Hun Sen -LEADER_OF-> CPP · pending (a accepts, x rejects)"
+        assert (relation.label, relation.status) == ("LOCATED_IN", "pending")
+        assert status(app) == (
+            "“Phnom Penh” GPE -LOCATED_IN-> “Cambodia” GPE · pending (a accepts, x rejects)"
+        )
         await pilot.press("a")
-        assert status(app) == "relation accepted"
+        assert status(app) == "accepted Phnom Penh -LOCATED_IN-> Cambodia"
         assert screen.session.relation(relation.id).status == "accepted"
         await save(pilot)
     (record,) = saved(tmp_path)
     assert relations_of(record) == {
-        *DOC1_RELATIONS,
+        *kept(HUN_SEN_LEADS),  # never focused
+        PHNOM_PENH_IN_CAMBODIA,
         ("Trọng", "LEADER_OF", "Vietnamese Party", "added"),
     }
     assert ("Vietnamese Party", "LEADER_OF", "Trọng", "added") not in relations_of(record)
@@ -483,48 +537,78 @@ async def test_focus_relations_and_delete_a_suggested_one(cached_root, tmp_path)
         screen = screen_of(app)
         await pilot.press("X")
         assert status(app) == "refused: no relation is focused (. and , move between relations)"
-        # "wished Hun Sen, the CPP leadership": not suggested. The relations go in the order
-        # they were made: the first Hun Sen's three suggestions, the second one's, Phnom
-        # Penh's, then the added one
+        # "wished Hun Sen, the CPP leadership": not suggested. The relations go in text order
+        # (by head, then child): Phnom Penh's suggestion, the first Hun Sen's three, the
+        # second one's, then the added one
         put_cursor(pilot, "Hun Sen", 3)
-        await pilot.press("r")
+        await pilot.press("r", "escape")  # escape leaves hint mode, the relation is kept
+        assert app.screen is screen
+        assert screen.relation_head == screen.focused_span().id
         put_cursor(pilot, "CPP", 5)
         await pilot.press("enter", "l")  # Hun Sen -LEADER_OF-> CPP, in focus once made
         added = screen.focused_relation
         assert screen.session.relation(added).origin == "annotator"
-        await pilot.press("full_stop")  # the last relation: wraps to the first suggested one
-        assert status(app) == "Hun Sen -LEADER_OF-> CPP · pending (a accepts, x rejects)"
-        assert screen.session.relation(screen.focused_relation).origin == "rule"
-        await pilot.press("comma")  # and back round to the added one
-        assert screen.focused_relation == added
         await pilot.press("comma")  # the suggestion before it
-        assert status(app) == "Phnom Penh -LOCATED_IN-> Cambodia · pending (a accepts, x rejects)"
+        assert status(app) == (
+            "“Hun Sen” PERSON -LEADER_OF-> “Cambodian Government” ORG · pending "
+            "(a accepts, x rejects)"
+        )
+        assert screen.session.relation(screen.focused_relation).origin == "rule"
+        await pilot.press("full_stop")  # and forward to the added one
+        assert screen.focused_relation == added
+        await pilot.press("full_stop")  # the last relation: wraps to the first
+        assert status(app) == (
+            "“Phnom Penh” GPE -LOCATED_IN-> “Cambodia” GPE · pending (a accepts, x rejects)"
+        )
         await pilot.press("X")
-        assert status(app) == "relation removed"
-        await pilot.press("comma")  # nothing in focus: comma goes to the last relation
-        assert status(app).startswith("Hun Sen -LEADER_OF-> CPP · accepted")
+        assert status(app) == "removed relation “Phnom Penh” GPE -LOCATED_IN-> “Cambodia” GPE"
+        await pilot.press("x")  # right after: not the span under the cursor
+        assert status(app) == "refused: that relation is removed; move the cursor to reject a span"
+        await pilot.press("comma")  # nothing in focus, none before the cursor: the last one
+        assert status(app).startswith("“Hun Sen” PERSON -LEADER_OF-> “CPP” ORG · accepted")
         assert screen.focused_relation == added
         await save(pilot)
     (record,) = saved(tmp_path)
-    assert relations_of(record) == {*HUN_SEN_LEADS, ("Hun Sen", "LEADER_OF", "CPP", "added")}
+    government = ("Hun Sen", "LEADER_OF", "Cambodian Government", "accepted")  # focused
+    assert relations_of(record) == {
+        *kept(HUN_SEN_LEADS - {government}),
+        government,
+        ("Hun Sen", "LEADER_OF", "CPP", "added"),
+    }
     assert relations_of(record, "rejected_relations") == {PHNOM_PENH_IN_CAMBODIA}
     # deleting a relation leaves its spans alone
     assert {"Phnom Penh", "Cambodia"} <= set(texts(record))
+    assert record.rejected == []
 
 
 async def test_delete_an_added_relation(cached_root, tmp_path):
     app = make_app(cached_root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        view = screen.query_one(ArticleView)
+        text = screen.session.document.text
         put_cursor(pilot, "Hun Sen")
-        await pilot.press("r")
-        put_cursor(pilot, "Cambodian People’s Party")
-        await pilot.press("enter", "m")  # MEMBER_OF (a slip: he leads it), in focus once made
+        await pilot.press("r")  # hint mode: every span that can be the other end has a hint
+        assert isinstance(app.screen, HintScreen)
+        hints = view.hints
+        party = nth(text, "Cambodian People’s Party")
+        assert party in hints
+        assert nth(text, "April 18") not in hints  # a DATE joins no PERSON
+        await pilot.press(*hints[party])  # typing the hint picks it and opens the picker
+        assert isinstance(app.screen, RelationLabelScreen)
+        assert view.hints == {}
+        await pilot.press("m")  # MEMBER_OF (a slip: he leads it), in focus once made
+        assert status(app) == (
+            "added “Hun Sen” PERSON -MEMBER_OF-> “Cambodian People’s Party” ORG (o reverses it)"
+        )
         await pilot.press("X")
-        assert status(app) == "relation removed"
+        assert status(app) == (
+            "removed relation “Hun Sen” PERSON -MEMBER_OF-> “Cambodian People’s Party” ORG"
+        )
         await save(pilot)
     (record,) = saved(tmp_path)
     # an added relation is deleted, not kept as negative evidence; the suggested ones stay
-    assert relations_of(record) == DOC1_RELATIONS
+    assert relations_of(record) == kept(DOC1_RELATIONS)
     assert record.rejected_relations == []
 
 
@@ -548,8 +632,9 @@ async def test_undo_and_redo_several_edits(cached_root, tmp_path):
         await pilot.press("ctrl+z")
         assert status(app) == "refused: nothing to undo"
         await pilot.press("U", "ctrl+y", "U")  # redo 1, 2, 3
+        assert status(app) == "redid: EVENT -> DATE “COVID-19”"  # the edit's own message
         await pilot.press("u")  # undo 3 again
-        assert status(app) == "undone"
+        assert status(app) == "undid: EVENT -> DATE “COVID-19”"
         await save(pilot)
     (record,) = saved(tmp_path)
     assert texts(record, "rejected") == ["Phnom Penh"]
@@ -573,23 +658,35 @@ async def test_save_accept_reject_ignore_open_the_next_document(cached_root, tmp
         await save(pilot, "enter")
         assert screen.session.document.doc_id == DOC2
         assert status(app).startswith(f"saved {DOC1} (accept) to ")
+        await pilot.press("R")  # asks first
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: nothing saved, the document stays open
+        assert app.screen is screen
+        assert screen.session.document.doc_id == DOC2
         await save(pilot, "R")
         assert screen.session.document.doc_id == DOC3
         await save(pilot, "I")
         assert screen.session.document.doc_id == DOC4
-        await pilot.press("n")
+        await pilot.press("n")  # document 4 left without saving
         last = len(screen.worklist) - 1
         assert screen.position == last
-        await save(pilot, "enter")  # the last document: it stays open
-        assert screen.position == last
-        assert status(app).endswith(f"· 4/{last + 1} documents done")
         last_id = screen.session.document.doc_id
+        await save(pilot, "enter")  # the last document: back to the first one not saved yet
+        assert screen.session.document.doc_id == DOC4
+        assert status(app).endswith("· back to document 4, the first not saved")
+        await save(pilot, "enter")  # document 4: the next is the last, saved already
+        assert screen.position == last
+        await save(pilot, "enter")  # the same answer, no edit: nothing to append
+        assert status(app) == (
+            f"{last_id} is unchanged since saved: nothing appended · all {last + 1} documents done"
+        )
     records = saved(tmp_path)
     assert [(r.doc_id, r.answer) for r in records] == [
         (DOC1, "accept"),
         (DOC2, "reject"),
         (DOC3, "ignore"),
         (last_id, "accept"),
+        (DOC4, "accept"),
     ]
     assert all(r.annotator == "alice" and not r.flagged for r in records)
 
@@ -597,12 +694,23 @@ async def test_save_accept_reject_ignore_open_the_next_document(cached_root, tmp
 async def test_flag_with_a_note_then_unflag(cached_root, tmp_path):
     app = make_app(cached_root, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
         await pilot.press("F")
-        assert isinstance(app.screen, PromptScreen)
+        assert isinstance(app.screen, FlagScreen)
         await pilot.press(*"Techo?", "enter")
-        assert status(app) == "flagged"
+        assert app.screen is screen
+        assert status(app) == "flagged: “Techo?”"
+        assert header_state(screen).startswith("● unsaved · ⚑ flagged: Techo?")
+        await pilot.press("F")  # flagged: the same dialog, with the note to edit
+        assert isinstance(app.screen, FlagScreen)
+        assert app.screen.query_one(Input).value == "Techo?"
+        await pilot.press("escape")  # leaves it as it is
+        assert screen.session.note == "Techo?"
         await save(pilot)  # doc 1 flagged
-        await pilot.press("F", "x", "enter", "F")  # flag, then F again unflags
+        await pilot.press("F", "x", "enter", "F")  # flag, then F again: the dialog
+        assert isinstance(app.screen, FlagScreen)
+        await pilot.press("ctrl+u")  # unflags
+        assert app.screen is screen
         assert status(app) == "unflagged"
         await save(pilot)
     first, second = saved(tmp_path)
@@ -631,6 +739,8 @@ async def test_next_previous_and_jump(cached_root, tmp_path):
         await pilot.press("g", "9", "enter")
         assert status(app) == "refused: there is no document 9 (1 to 5)"
         assert screen.session.document.doc_id == DOC3
+        await pilot.press("g", *DOC4[:6], "enter")  # the start of an id, if only one has it
+        assert screen.session.document.doc_id == DOC4
     assert [(r.doc_id, r.answer) for r in saved(tmp_path)] == [(DOC3, "ignore"), (DOC2, "reject")]
 
 
@@ -648,7 +758,12 @@ async def test_saved_document_reopens_in_its_saved_version_and_saves_history(cac
         assert screen.opened.source == "saved"
         assert status(app) == f"{DOC1}: your saved version (saving again adds a new version)"
         assert not screen.session.dirty
-        assert screen.session.pending == 0
+        # what was kept without being looked at is still to review; the rest is accepted
+        (first,) = saved(tmp_path)
+        unseen = [s for s in [*first.spans, *first.relations] if s.edit == "kept"]
+        assert unseen
+        assert screen.session.pending == len(unseen)
+        assert header_state(screen) == f"{len(unseen)} unseen"
         put_cursor(pilot, "HÀ NỘI")
         await pilot.press("x")
         await save(pilot, "R")
@@ -659,7 +774,7 @@ async def test_saved_document_reopens_in_its_saved_version_and_saves_history(cac
     assert texts(second, "rejected") == ["Cambodia", "HÀ NỘI"]
     # the first version's edits survive the round trip through the store
     assert ("COVID-19", "ORG", "relabeled") in spans_of(second)
-    assert spans_of(first) - spans_of(second) == {("HÀ NỘI", "GPE", "accepted")}
+    assert spans_of(first) - spans_of(second) == {("HÀ NỘI", "GPE", "kept")}
     assert second.seconds >= first.seconds
     assert relations_of(second, "rejected_relations") == relations_of(first, "rejected_relations")
 
@@ -731,12 +846,24 @@ async def test_search_selects_the_match_then_label_it(cached_root, tmp_path):
         await pilot.press("slash", "ctrl+u", *"l chnam t", "enter")
         start, end = tokens.chars(*screen.selection)  # snapped to whole tokens
         assert text[start:end] == "Chol Chnam Thmey"
-        assert status(app) == "found “l chnam t” · a label key labels it, / searches again"
+        # the status names the text found, as the article writes it
+        assert status(app) == "found “l Chnam T” · a label key labels it, / searches again"
         await pilot.press("6")
         await save(pilot)
     (record,) = saved(tmp_path)
     assert ("Chol Chnam Thmey", "EVENT", "added") in spans_of(record)
     assert [s.start for s in record.rejected] == [nth(record.text, "Hun Sen", 2)]
+
+
+async def test_search_ignores_accents(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        text = screen.session.document.text
+        await pilot.press("slash", *"viet nam", "enter")  # finds “Việt Nam”
+        start, end = screen.session.tokens.chars(*screen.selection)
+        assert (start, text[start:end]) == (nth(text, "Việt Nam"), "Việt Nam")
+        assert status(app).startswith("found “Việt Nam”")
 
 
 async def test_search_match_grows_with_shift_right(cached_root, tmp_path):
@@ -767,7 +894,7 @@ async def test_show_and_hide_rejected(cached_root, tmp_path):
         assert [(m.label, view.text[m.start : m.end]) for m in rejected] == [("GPE", "Cambodia")]
         assert focused_text(screen) == "Cambodia"
         await pilot.press("a")  # shown, but still rejected
-        assert status(app).startswith("refused: “Cambodia” (GPE) is rejected")
+        assert status(app).startswith("refused: GPE “Cambodia” is rejected")
         await pilot.press("shift+tab", "tab")  # tab visits shown rejected spans
         assert focused_text(screen) == "Cambodia"
         await pilot.press("h")
@@ -795,11 +922,14 @@ async def test_help_lists_keys_and_the_guideline(cached_root, tmp_path):
         for static in help_screen.query(Static):
             console.print(static.content)
         shown = console.export_text()
+        assert keys["Cursor to the next span"] == "tab"  # not in the footer, still here
         for description in (
             "Accept the span (or relation) in focus",
-            "Accept every remaining suggestion",
+            "Accept every remaining suggestion (u undoes)",
             "Save as accepted, go to the next document",
             "Span start one token left",
+            "Span start one character left",
+            "Next suggestion unseen",
             "Command palette: every action by name",
         ):
             key = keys[description]
@@ -812,6 +942,18 @@ async def test_help_lists_keys_and_the_guideline(cached_root, tmp_path):
         await save(pilot)
     (record,) = saved(tmp_path)
     assert record.rejected == []
+
+
+async def test_footer_shows_the_everyday_keys_in_order(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [(key.key_display, key.description) for key in screen_of(app).query("FooterKey")]
+        # tab (next) and A (all) are no longer there: still bound, in help and the palette
+        assert shown == [
+            ("?", "help"), ("q", "quit"), ("f", "hint"), ("j", "unseen"), ("a", "accept"),
+            ("x", "reject"), ("r", "relation"), ("u", "undo"), ("⏎", "save"), ("^p", "palette"),
+        ]  # fmt: skip
 
 
 async def test_command_palette_lists_actions_and_runs_accept_all(cached_root, tmp_path):
@@ -827,7 +969,8 @@ async def test_command_palette_lists_actions_and_runs_accept_all(cached_root, tm
         listed = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
         for description in (
             "Accept every remaining suggestion",
-            "Start a relation from the span in focus",
+            "Relation from the span in focus: its other end's hint, then the label",
+            "Cursor to the next span",
             "Undo the last edit",
             "Label the selection or the span in focus PERSON",
         ):
@@ -877,3 +1020,103 @@ async def test_remapped_keys_are_shown_in_help(cached_root, tmp_path):
         await save(pilot)
     (record,) = saved(tmp_path)
     assert record.answer == "accept"
+
+
+# -- keys of "a day at the keyboard" ---------------------------------------------------------
+
+
+async def test_j_and_k_go_to_the_suggestions_not_looked_at(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        unseen = len(screen.session.unreviewed())
+        await pilot.press("j")  # the first from the cursor on
+        assert focused_text(screen) == "Phnom Penh"
+        assert status(app) == (
+            f"GPE “Phnom Penh” · suggested · {unseen - 1} more not looked at (j, k)"
+        )
+        assert header_state(screen) == f"{unseen - 1} unseen"
+        await pilot.press("j")  # the relation from it, not looked at either
+        assert status(app) == (
+            "“Phnom Penh” GPE -LOCATED_IN-> “Cambodia” GPE · suggested · "
+            f"{unseen - 2} more not looked at (j, k)"
+        )
+        await pilot.press("k")  # nothing unseen before the cursor: wraps to the last
+        assert focused_text(screen) == "VNS"
+        await pilot.press("A", "j")
+        assert status(app) == "every suggestion has been looked at"
+        await pilot.press("u")  # accept-all undone: pending, and not looked at, again
+        await save(pilot)
+    (record,) = saved(tmp_path)
+    labelled = spans_of(record)
+    assert {("Phnom Penh", "GPE", "accepted"), ("VNS", "ORG", "accepted")} <= labelled
+    assert ("Cambodia", "GPE", "kept") in labelled
+    assert relations_of(record) == {*kept(HUN_SEN_LEADS), PHNOM_PENH_IN_CAMBODIA}
+
+
+async def test_character_boundaries_reverse_and_side_panel(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        put_cursor(pilot, "Hun Sen")
+        await pilot.press("less_than_sign")  # end one character left
+        assert status(app) == "resized PERSON “Hun Sen” -> “Hun Se”"
+        await pilot.press("greater_than_sign")  # and back
+        assert focused_text(screen) == "Hun Sen"
+        await pilot.press("right_parenthesis")  # start one character right
+        assert status(app) == "resized PERSON “Hun Sen” -> “un Sen”"
+        await pilot.press("left_parenthesis")  # and back
+        assert focused_text(screen) == "Hun Sen"
+        await pilot.press("1")  # PERSON already
+        assert status(app) == "nothing to change: it is like that already"
+        put_cursor(pilot, "Phnom Penh")
+        await pilot.press("full_stop", "o")  # reverse the relation in focus
+        assert status(app) == "reversed: “Cambodia” GPE -LOCATED_IN-> “Phnom Penh” GPE"
+        side = screen.query_one(SidePanel)
+        await pilot.press("b")
+        assert (status(app), side.display) == ("side panel hidden (b shows it)", False)
+        await pilot.press("b")
+        assert (status(app), side.display) == ("side panel shown", True)
+        await save(pilot)
+    (record,) = saved(tmp_path)
+    # the span is where it started: its moves came back to it
+    first = nth(record.text, "Hun Sen")
+    assert [(s.end, s.edit) for s in record.spans if s.start == first] == [
+        (first + len("Hun Sen"), "accepted")
+    ]
+    assert ("Cambodia", "LOCATED_IN", "Phnom Penh", "added") in relations_of(record)
+    assert relations_of(record, "rejected_relations") == {PHNOM_PENH_IN_CAMBODIA}
+
+
+async def test_span_and_token_hints_then_ctrl_q_and_ctrl_c_ask_first(cached_root, tmp_path):
+    app = make_app(cached_root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        view = screen.query_one(ArticleView)
+        text = screen.session.document.text
+        await pilot.press("f")  # a hint on every span on screen, the nearest the shortest
+        assert isinstance(app.screen, HintScreen)
+        assert view.hints[nth(text, "Phnom Penh")] == "a"
+        await pilot.press(*view.hints[nth(text, "Cambodia")])
+        assert app.screen is screen
+        assert focused_text(screen) == "Cambodia"
+        await pilot.press("t")  # a hint on every token
+        assert isinstance(app.screen, HintScreen)
+        assert nth(text, "block") in view.hints
+        await pilot.press(*view.hints[nth(text, "block")])
+        assert app.screen is screen
+        assert cursor_text(screen) == "block"
+        assert view.hints == {}
+        await pilot.press("4")  # NORP: an unsaved edit
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.return_code is None
+        await pilot.press("ctrl+c")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app._exit
+    assert saved(tmp_path) == []  # the edit was dropped, as agreed

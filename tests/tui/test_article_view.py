@@ -150,7 +150,7 @@ def test_widget_wraps_to_content_width() -> None:
         assert all(cell_len(row) <= width for row in texts)
         assert "" in texts  # the paragraph break is an empty row
         for start, end in app.tokens:
-            first, last = view._line_of_char(start), view._line_of_char(end - 1)
+            first, last = view._layout.line_of_char(start), view._layout.line_of_char(end - 1)
             if cell_len(app.text[start:end]) <= width:
                 assert first == last, app.text[start:end]
         assert any(row.startswith("北京欢迎你") and cell_len(row) == 38 for row in texts)

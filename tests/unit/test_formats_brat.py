@@ -88,7 +88,7 @@ BAD_LINES = [
     ("X1\tsomething", "unknown line type 'X1'"),
     ("T5\tGPE 40 46\tHanoi", "the offsets give 'Phnom ', not 'Hanoi'"),
     ("T6\tGPE 60 500\tx", "not a range inside the text"),
-    ("T7\tPERSON 1 7\tun Sen", "does not start and end on token boundaries"),
+    ("T7\tPERSON 3 7\t Sen", "[3, 7) ' Sen' begins or ends with whitespace"),
     ("T8\tWIZARD 40 45\tPhnom", "label 'WIZARD' is not in schema 'news'"),
     ("T9\tGPE 0 3\tHun", "overlaps T1 [0, 7)"),
     ("R2\tMEETS Arg1:T1 Arg2:T99", "Arg2 T99 is not in this file"),

@@ -191,7 +191,7 @@ def test_import_reports_each_bad_line_and_keeps_the_good_ones(
 ) -> None:
     good = to_prodigy(_record())
     unknown_label = to_prodigy(make_record("other", TEXT, spans=[span("s1", 0, 7, "WIZARD")]))
-    off_tokens = {"text": TEXT, "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}
+    loose = {"text": TEXT, "spans": [{"start": 0, "end": 4, "label": "PERSON"}]}
     lines = [
         orjson.dumps(good),
         b"{not json",
@@ -199,7 +199,7 @@ def test_import_reports_each_bad_line_and_keeps_the_good_ones(
         b"",
         orjson.dumps({"spans": []}),
         orjson.dumps(unknown_label),
-        orjson.dumps(off_tokens),
+        orjson.dumps(loose),
     ]
     path = tmp_path / "tasks.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
@@ -214,5 +214,5 @@ def test_import_reports_each_bad_line_and_keeps_the_good_ones(
     assert "expected a JSON object, got list" in messages[1]
     assert 'no "text" field' in messages[2]
     assert "'WIZARD'" in messages[3]
-    assert "token boundaries" in messages[4]
+    assert "'Hun ' begins or ends with whitespace" in messages[4]
     assert all(m.endswith("skipped") for m in messages)

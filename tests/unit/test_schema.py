@@ -135,7 +135,7 @@ description = "A person."
 [[entities]]
 label = "ORG"
 key = "2"
-color = "#61afef"
+color = "#56b4e9"
 description = "An organisation."
 
 [[relations]]
@@ -177,7 +177,7 @@ BAD_SCHEMAS = {
         ["entities[1].label", "'PERSON'", "used twice"],
     ),
     "bad colour (news)": (
-        NEWS_TEXT.replace('color = "#61afef"', 'color = "blue"'),
+        NEWS_TEXT.replace('color = "#56b4e9"', 'color = "blue"'),
         ["entities[1] (ORG).color", "'blue'", "#rrggbb"],
     ),
     "short colour on a relation": (
