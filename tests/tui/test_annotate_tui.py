@@ -929,7 +929,7 @@ async def test_help_lists_keys_and_the_guideline(cached_root, tmp_path):
             "Save as accepted, go to the next document",
             "Span start one token left",
             "Span start one character left",
-            "Next suggestion unseen",
+            "Next suggestion not looked at",
             "Command palette: every action by name",
         ):
             key = keys[description]

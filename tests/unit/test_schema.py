@@ -135,7 +135,7 @@ description = "A person."
 [[entities]]
 label = "ORG"
 key = "2"
-color = "#56b4e9"
+color = "#61afef"
 description = "An organisation."
 
 [[relations]]
