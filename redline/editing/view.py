@@ -116,6 +116,12 @@ class DocumentView:
             key=lambda item: starts[item.head] if isinstance(item, RelationState) else item.start,
         )
 
+    def unseen_count(self) -> int:
+        """How many :meth:`unreviewed` there are, without sorting them: the header asks on
+        every key press."""
+        items: list[SpanState | RelationState] = [*self._state.spans, *self._state.relations]
+        return sum(1 for item in items if item.status == "pending" and item.id not in self._seen)
+
     def _looked_at(self, item: _Item) -> _Item:
         if item.status == "pending" and item.id in self._seen:
             return replace(item, status="accepted")

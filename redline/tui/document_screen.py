@@ -288,7 +288,7 @@ class DocumentScreen(Screen[None]):
             session, self.colours, self.show_rejected, focused_id, self.focused_relation
         )
         header = self.query_one(DocumentHeader)
-        header.show_state(session.dirty, session.flagged, session.note, len(session.unreviewed()))
+        header.show_state(session.dirty, session.flagged, session.note, session.unseen_count())
         header.show(
             self.position,
             *self.worklist.known_length(),
