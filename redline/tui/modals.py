@@ -28,6 +28,19 @@ class Question(ModalScreen[_Answer]):
     removed the screen (fast typing, a paste) must not answer again, which would remove the
     screen beneath it too."""
 
+    DEFAULT_CSS = """
+    Question { align: center middle; }
+    Question > .dialog {
+        width: 100%;
+        max-width: 70;
+        height: auto;
+        max-height: 100%;
+        border: thick $accent;
+        background: $surface;
+        padding: 1 2;
+    }
+    """
+
     _answered = False
 
     def answer(self, result: _Answer | None) -> None:
@@ -42,18 +55,6 @@ class PromptScreen(Question[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel")
     ]
-    DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > Vertical {
-        width: 100%;
-        max-width: 70;
-        height: auto;
-        border: thick $accent;
-        background: $surface;
-        padding: 1 2;
-    }
-    """
-
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
         self._title = title
@@ -61,7 +62,7 @@ class PromptScreen(Question[str | None]):
         self._placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Text(self._title))
             yield Input(value=self._value, placeholder=self._placeholder)
 
@@ -81,15 +82,7 @@ class FlagScreen(Question[tuple[bool, str] | None]):
         Binding("ctrl+u", "unflag", "Unflag", id="flag.unflag", priority=True),
     ]
     DEFAULT_CSS = """
-    FlagScreen { align: center middle; }
-    FlagScreen > Vertical {
-        width: 100%;
-        max-width: 70;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1 2;
-    }
+    FlagScreen > .dialog { border: thick $warning; }
     """
 
     def __init__(self, flagged: bool, note: str) -> None:
@@ -98,7 +91,7 @@ class FlagScreen(Question[tuple[bool, str] | None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             if self.flagged:
                 yield Static("Flagged. Edit the note (enter), unflag (ctrl+u), or esc:")
             else:
@@ -123,15 +116,7 @@ class ConfirmScreen(Question[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 100%;
-        max-width: 64;
-        height: auto;
-        border: thick $warning;
-        background: $surface;
-        padding: 1 2;
-    }
+    ConfirmScreen > .dialog { max-width: 64; border: thick $warning; }
     """
 
     def __init__(self, question: str) -> None:
@@ -139,7 +124,7 @@ class ConfirmScreen(Question[bool]):
         self._question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="dialog"):
             yield Static(Text(self._question))
             yield Static(Text("y = yes    n / esc = no", style="bold"))
 
@@ -157,16 +142,7 @@ class RelationLabelScreen(Question[RelationChoice | None]):
         Binding("enter", "first", "Most likely", id="relation_label.first"),
     ]
     DEFAULT_CSS = """
-    RelationLabelScreen { align: center middle; }
-    RelationLabelScreen > Vertical {
-        width: 100%;
-        max-width: 90;
-        height: auto;
-        max-height: 100%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    RelationLabelScreen > .dialog { max-width: 90; padding: 0 1; }
     RelationLabelScreen #refusal { color: $error; text-style: bold; }
     """
 
@@ -203,7 +179,7 @@ class RelationLabelScreen(Question[RelationChoice | None]):
                 Text(f"{direction}{score}", style="italic" if choice.reversed else ""),
                 Text(relation.description, style="dim"),
             )
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog"):
             yield Label(Text(f"{head} -?-> {child}"))
             yield Static(table)
             yield Label(Text("key: that relation · enter: the first · esc: cancel", style="dim"))
@@ -240,15 +216,7 @@ class HelpScreen(Question[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help.close")
     ]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 100%;
-        max-width: 100;
-        height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    HelpScreen > .dialog { max-width: 100; height: 90%; padding: 0 1; }
     """
 
     def __init__(self, schema: LabelSchema, keys: Iterable[tuple[str, str]]) -> None:
@@ -286,7 +254,7 @@ class HelpScreen(Question[None]):
                 f"{'|'.join(relation.head)} → {'|'.join(relation.child)}",
                 relation.description,
             )
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog"):
             yield Static(keys)
             yield Static(labels)
             if self.schema.relations:
