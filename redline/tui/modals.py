@@ -55,6 +55,7 @@ class PromptScreen(Question[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel")
     ]
+
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
         self._title = title
