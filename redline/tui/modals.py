@@ -161,12 +161,12 @@ class RelationLabelScreen(Question[RelationChoice | None]):
         self.choices = choices
 
     def compose(self) -> ComposeResult:
+        # the description alone gives way (cut with …) when the dialog is narrow: a column
+        # that may not wrap would make Rich squeeze the key column away instead
         table = Table.grid(padding=(0, 1))
-        longest = max((len(c.label) for c in self.choices), default=1)
-        table.add_column(no_wrap=True)
-        table.add_column(no_wrap=True, min_width=longest)
-        table.add_column(no_wrap=True)
-        table.add_column(overflow="ellipsis", no_wrap=True, ratio=1)
+        for _ in range(3):
+            table.add_column(no_wrap=True)
+        table.add_column()
         head = f"“{display_text(self.head_text)}” {self.head_label}"
         child = f"“{display_text(self.child_text)}” {self.child_label}"
         for choice in self.choices:
@@ -178,7 +178,7 @@ class RelationLabelScreen(Question[RelationChoice | None]):
                 Text(relation.key, style="bold reverse"),
                 Text(relation.label, style="bold"),
                 Text(f"{direction}{score}", style="italic" if choice.reversed else ""),
-                Text(relation.description, style="dim"),
+                Text(relation.description, style="dim", no_wrap=True, overflow="ellipsis"),
             )
         with VerticalScroll(classes="dialog"):
             yield Label(Text(f"{head} -?-> {child}"))
