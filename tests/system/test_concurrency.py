@@ -67,10 +67,10 @@ def test_two_annotators_save_while_agreement_and_review_read(tmp_path: Path) -> 
             if path.exists():
                 seen_growing.add(_check_whole(path, name))
                 reads += 1
-        # one reader at a time (review --auto writes the gold), each started while the
-        # annotators save and not waited for here, so a loaded machine (tests run in
-        # parallel) still sees readers run during the writing
-        idle = not readers or readers[-1].poll() is not None
+        # agreement and review --auto alternate, at most one of each at a time (review writes
+        # the gold), each started while the annotators save and not waited for here, so a
+        # loaded machine (tests run in parallel) still sees readers run during the writing
+        idle = len(readers) < 2 or readers[-2].poll() is not None
         if idle and len(readers) < 4 and acked["ana"] and acked["ben"]:
             command = (
                 ["agreement", "--dataset", "team", "--json"]
