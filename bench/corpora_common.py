@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from redline.schema.keys import GOLD_ANNOTATOR
-from redline.schema.labels import LabelSchema, schema_from_dict
+from redline.schema.labels import LabelSchema
+from redline.schema.loading import schema_from_dict
 from redline.schema.records import Annotation, Document, Relation, Span
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"

@@ -39,6 +39,11 @@ class InputError(RedlineError):
         super().__init__(f"{location}: {message}")
 
 
+class InputWarning(InputError):
+    """Something in the input that was merged or left out without keeping its record out (a
+    duplicate relation kept once, the same id twice): reported, never blocking an import."""
+
+
 class StoreLockedError(RedlineError):
     """Another process is writing the same annotator file."""
 

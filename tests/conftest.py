@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redline.schema.labels import LabelSchema, load_schema
+from redline.schema.labels import LabelSchema
+from redline.schema.loading import load_schema
 from tests.support.data import NEWS_SCHEMA
 
 

@@ -23,7 +23,8 @@ from redline.cli.suggest import ModelOption, choose_model
 from redline.corpus import Corpus
 from redline.corpus.order import ORDERS, DocumentOrder
 from redline.errors import RedlineError
-from redline.schema.labels import LabelSchema, resolve_schema
+from redline.schema.labels import LabelSchema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, DatasetStore, open_dataset
 from redline.suggest import Suggester
 from redline.worklist import Worklist

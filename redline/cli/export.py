@@ -12,7 +12,7 @@ from redline.cli.options import RootOption, SchemaOption, fraction, one_of, warn
 from redline.cli.render import print_export
 from redline.formats import WRITERS
 from redline.schema.keys import GOLD_ANNOTATOR
-from redline.schema.labels import resolve_schema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
 

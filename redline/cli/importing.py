@@ -12,7 +12,7 @@ from redline.cli.options import RootOption, SchemaOption, notice, one_of
 from redline.cli.render import print_imported
 from redline.errors import RedlineError, display_path
 from redline.formats import READERS
-from redline.schema.labels import resolve_schema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
 

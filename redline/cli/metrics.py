@@ -19,7 +19,7 @@ from redline.cli.options import (
 from redline.cli.render import print_json
 from redline.cli.render_metrics import print_agreement, print_evaluation
 from redline.schema.keys import GOLD_ANNOTATOR
-from redline.schema.labels import resolve_schema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
 

@@ -34,7 +34,7 @@ def review(
         print_auto_review(result, dataset)
         return
     from redline.review import ReviewWorklist
-    from redline.schema.labels import resolve_schema
+    from redline.schema.shipped import resolve_schema
     from redline.tui.app import RedlineApp
     from redline.tui.bindings import load_keymap
 

@@ -11,8 +11,8 @@ import typer
 
 from redline.cli.options import SchemaOption
 from redline.cli.render import print_schema, print_wrote
-from redline.schema.labels import resolve_schema
 from redline.schema.records import annotation_json_schema
+from redline.schema.shipped import resolve_schema
 
 
 def check(schema: SchemaOption = None) -> None:

@@ -20,7 +20,7 @@ from redline.cli.render import print_suggestions, print_wrote
 from redline.corpus import Corpus
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
-from redline.schema.labels import resolve_schema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 from redline.store.jsonl import JsonlDataset
 from redline.suggest import Suggester, cached_suggestions, suggest_documents

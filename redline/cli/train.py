@@ -10,7 +10,7 @@ import typer
 
 from redline.cli.options import RootOption, SchemaOption, progress_bar
 from redline.cli.render_train import print_training
-from redline.schema.labels import resolve_schema
+from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 from redline.training import TrainOptions, TrainProgress, train_model
 

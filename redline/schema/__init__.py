@@ -12,15 +12,12 @@ from redline.schema.keys import (
     model_annotator,
 )
 from redline.schema.labels import (
-    DEFAULT_SCHEMA_PATH,
     EntityType,
     LabelSchema,
     PatternSet,
     RelationType,
-    generic_schema,
-    load_schema,
-    resolve_schema,
 )
+from redline.schema.loading import load_schema
 from redline.schema.records import (
     FORMAT_VERSION,
     Annotation,
@@ -34,6 +31,7 @@ from redline.schema.records import (
     annotation_json_schema,
     text_sha1,
 )
+from redline.schema.shipped import DEFAULT_SCHEMA_PATH, generic_schema, resolve_schema
 
 __all__ = [
     "DEFAULT_SCHEMA_PATH",

@@ -1,8 +1,9 @@
 """The label schema: which entity and relation types exist, and how suggestions are made.
 
-A schema is written in TOML (``schema/news.toml``) so a team can change its guideline without
-touching code. Everything that decides what the suggester proposes (model, label map, patterns,
-clean-up, relation rules) lives here, and the schema's hash is part of the suggestion cache key.
+A schema is written in TOML (``schema/news.toml``, read by :mod:`.loading`) so a team can
+change its guideline without touching code. Everything that decides what the suggester
+proposes (model, label map, patterns, clean-up, relation rules) lives here, and the schema's
+hash is part of the suggestion cache key.
 """
 
 from __future__ import annotations
@@ -10,20 +11,30 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import tomllib
+import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from redline.errors import InputError, Location, RedlineError, display_path
+from redline.errors import RedlineError
 from redline.schema.records import Annotation
 
-LABEL_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-DEFAULT_SCHEMA_PATH = Path("schema") / "news.toml"
+ENTITY_KEYS = "1234567890cdeilmsvwyz"
+"""Keys given to entity labels whose schema names none: the digits, then the letters the
+annotate screen leaves free. Labels after these have no key; the command palette has them."""
+RELATION_KEYS = "abcdefghijklmnopqrstuvwxyz1234567890"
+"""Keys given to relation labels whose schema names none (they are typed in the picker)."""
 Construction = Literal["title", "led_by", "joined", "meeting", "body_of", "place_in"]
 
 
@@ -31,12 +42,35 @@ class _SchemaPart(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def label_refusal(label: str) -> str | None:
+    """Why ``label`` cannot be a label, or None. Any name brat, Prodigy, CoNLL or spaCy take
+    is one (any case, hyphens, dots, digits: ``Merge-org``, ``c``, ``B.1``); whitespace and
+    control characters are refused, since every format cuts its lines at them."""
+    if not label:
+        return "a label must not be empty"
+    for char in label:
+        if char.isspace() or unicodedata.category(char).startswith("C"):
+            return f"{label!r} holds {char!r}: a label has no whitespace or control characters"
+    return None
+
+
+def _check_label(label: str) -> str:
+    refusal = label_refusal(label)
+    if refusal:
+        raise ValueError(refusal)
+    return label
+
+
+LabelName = Annotated[str, AfterValidator(_check_label)]
+
+
 class _LabelType(_SchemaPart):
-    label: str = Field(pattern=LABEL_PATTERN)
-    key: str = Field(min_length=1, max_length=20, pattern=r"^\S+$")
+    label: LabelName
+    key: str = Field(default="", max_length=20, pattern=r"^\S*$")
+    """The key that applies the label; none given: the next free one (:data:`ENTITY_KEYS`)."""
     color: str = ""
     """#rrggbb; none given: the UI takes the next colour of a colour-blind-safe palette."""
-    description: str = Field(min_length=1)
+    description: str = ""
 
     @field_validator("color")
     @classmethod
@@ -53,8 +87,8 @@ class EntityType(_LabelType):
 class RelationType(_LabelType):
     """A relation label with its type constraint and the rules that suggest it."""
 
-    head: list[str] = Field(min_length=1, description="Entity labels the head may have.")
-    child: list[str] = Field(min_length=1, description="Entity labels the child may have.")
+    head: list[LabelName] = Field(min_length=1, description="Entity labels the head may have.")
+    child: list[LabelName] = Field(min_length=1, description="Entity labels the child may have.")
     triggers: list[str] = Field(
         default_factory=list,
         description="Lemmas that, on the dependency path between two entities, suggest it.",
@@ -158,20 +192,47 @@ class Cleanup(_SchemaPart):
 class LabelSchema(_SchemaPart):
     name: str = Field(min_length=1)
     description: str = ""
-    allow_overlap: bool = False
+    lang: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    """The language whose spaCy tokenizer cuts texts (import checks, the UI, every export)."""
+    allow_overlap: bool = Field(
+        default=False, validation_alias=AliasChoices("allow_overlap", "overlap")
+    )
+    """Whether entity spans may overlap and nest (``overlap = true`` in TOML)."""
     model: ModelConfig = Field(default_factory=ModelConfig)
     entities: list[EntityType] = Field(min_length=1)
     relations: list[RelationType] = Field(default_factory=list)
     patterns: dict[str, PatternSet] = Field(default_factory=dict)
     cleanup: Cleanup = Field(default_factory=Cleanup)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _assign_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for section, keys in (("entities", ENTITY_KEYS), ("relations", RELATION_KEYS)):
+                if isinstance(data.get(section), list):
+                    data[section] = assign_keys(data[section], keys)
+        return data
+
+    @field_validator("lang")
+    @classmethod
+    def _spacy_has_language(cls, lang: str) -> str:
+        if lang != "en":
+            from spacy.util import get_lang_class
+
+            try:
+                get_lang_class(lang)
+            except ImportError:
+                raise ValueError(f"spaCy has no language {lang!r}") from None
+        return lang
+
     @model_validator(mode="after")
     def _references_resolve(self) -> LabelSchema:
         entity_labels = self.entity_labels
         _unique("entities", "label", [e.label for e in self.entities])
-        _unique("entities", "key", [e.key for e in self.entities])
+        _unique("entities", "key", [e.key for e in self.entities if e.key])
         _unique("relations", "label", [r.label for r in self.relations])
-        _unique("relations", "key", [r.key for r in self.relations])
+        _unique("relations", "key", [r.key for r in self.relations if r.key])
         for index, relation in enumerate(self.relations):
             for side in ("head", "child"):
                 for label in getattr(relation, side):
@@ -286,114 +347,32 @@ def overlapping_neighbours(spans: Iterable[Extent]) -> list[tuple[Extent, Extent
     return [(left, right) for left, right in itertools.pairwise(ordered) if right.start < left.end]
 
 
+def assign_keys(items: list[Any], keys: str) -> list[Any]:
+    """``items`` (label tables or label types), each without a key given the next of
+    ``keys`` that no other item has; when they run out, the rest stay without."""
+
+    def given(item: Any) -> str:
+        return (
+            str(item.get("key") or "") if isinstance(item, dict) else str(getattr(item, "key", ""))
+        )
+
+    taken = {given(item) for item in items}
+    free = iter(k for k in keys if k not in taken)
+    assigned: list[Any] = []
+    for item in items:
+        if given(item) or not isinstance(item, dict | _LabelType):
+            assigned.append(item)
+            continue
+        key = next(free, "")
+        assigned.append(
+            {**item, "key": key} if isinstance(item, dict) else item.model_copy(update={"key": key})
+        )
+    return assigned
+
+
 def _unique(section: str, field: str, values: list[str]) -> None:
     seen: set[str] = set()
     for index, value in enumerate(values):
         if value in seen:
             raise ValueError(f"{section}[{index}].{field}: {value!r} is used twice")
         seen.add(value)
-
-
-_TOML_LINE = re.compile(r"at line (\d+)")
-
-
-def load_schema(path: str | Path) -> LabelSchema:
-    """Read and check a TOML label schema; any problem is one error naming file and field."""
-    path = Path(path)
-    shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Location(shown), "schema file not found") from None
-    except OSError as error:
-        raise InputError(Location(shown), f"cannot read schema: {error.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise InputError(Location(shown, line), "not valid UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE.search(str(error))
-        # tomllib says "at end of document" for what is still open there: its last line
-        line = int(match.group(1)) if match else max(1, len(raw.splitlines()))
-        raise InputError(Location(shown, line), f"invalid TOML: {error}") from None
-    return schema_from_dict(data, shown)
-
-
-def schema_from_dict(data: dict[str, Any], source: str) -> LabelSchema:
-    try:
-        return LabelSchema.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = _field_name(first["loc"], data)
-        message = first["msg"].removeprefix("Value error, ")
-        more = len(error.errors()) - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        raise InputError(Location(source, field=field or None), message) from None
-
-
-def _field_name(loc: tuple[int | str, ...], data: dict[str, Any]) -> str:
-    """``entities[2] (EVENT).color`` rather than pydantic's ``entities.2.color``."""
-    parts: list[str] = []
-    node: Any = data
-    for item in loc:
-        if isinstance(item, int):
-            label = ""
-            if isinstance(node, list) and item < len(node) and isinstance(node[item], dict):
-                found = node[item].get("label")
-                label = f" ({found})" if isinstance(found, str) else ""
-                node = node[item]
-            parts[-1] = f"{parts[-1]}[{item}]{label}" if parts else f"[{item}]"
-        else:
-            parts.append(str(item))
-            node = node.get(item) if isinstance(node, dict) else None
-    return ".".join(parts)
-
-
-# The labels of the OntoNotes-trained spaCy English pipelines, used when no schema is given.
-_GENERIC_LABELS: list[tuple[str, str, str]] = [
-    ("PERSON", "#e5c07b", "People, including fictional."),
-    ("NORP", "#c678dd", "Nationalities or religious or political groups."),
-    ("FAC", "#56b6c2", "Buildings, airports, highways, bridges, etc."),
-    ("ORG", "#61afef", "Companies, agencies, institutions, etc."),
-    ("GPE", "#98c379", "Countries, cities, states."),
-    ("LOC", "#7ec699", "Non-GPE locations, mountain ranges, bodies of water."),
-    ("PRODUCT", "#d19a66", "Objects, vehicles, foods, etc. (not services)."),
-    ("EVENT", "#e06c75", "Named hurricanes, battles, wars, sports events, etc."),
-    ("WORK_OF_ART", "#be5046", "Titles of books, songs, etc."),
-    ("LAW", "#a0a1a7", "Named documents made into laws."),
-    ("LANGUAGE", "#ff79c6", "Any named language."),
-    ("DATE", "#f1fa8c", "Absolute or relative dates or periods."),
-    ("TIME", "#ffb86c", "Times smaller than a day."),
-    ("PERCENT", "#8be9fd", "Percentage, including '%'."),
-    ("MONEY", "#50fa7b", "Monetary values, including unit."),
-    ("QUANTITY", "#bd93f9", "Measurements, as of weight or distance."),
-    ("ORDINAL", "#6272a4", "'first', 'second', etc."),
-    ("CARDINAL", "#44475a", "Numerals that do not fall under another type."),
-]
-_GENERIC_KEYS = list("1234567890qwertyui")
-
-
-def generic_schema() -> LabelSchema:
-    """The built-in schema: the model's own labels, mapped to themselves, and no relations."""
-    return LabelSchema(
-        name="generic",
-        description="The statistical model's own entity labels; no relations.",
-        entities=[
-            EntityType(label=label, key=key, color=colour, description=description)
-            for (label, colour, description), key in zip(
-                _GENERIC_LABELS, _GENERIC_KEYS, strict=True
-            )
-        ],
-        model=ModelConfig(label_map={label: label for label, _, _ in _GENERIC_LABELS}),
-    )
-
-
-def resolve_schema(path: str | Path | None) -> LabelSchema:
-    """The schema a command uses: the one given, else ./schema/news.toml, else the generic one."""
-    if path is not None:
-        return load_schema(path)
-    if DEFAULT_SCHEMA_PATH.is_file():
-        return load_schema(DEFAULT_SCHEMA_PATH)
-    return generic_schema()

@@ -109,12 +109,21 @@ class Document(_Record):
     text: str
     text_sha1: str = Field(pattern=r"^[0-9a-f]{40}$")
     meta: dict[str, Any] = Field(default_factory=dict)
+    foreign: dict[str, Any] = Field(
+        default_factory=dict,
+        exclude_if=lambda value: not value,
+        description=(
+            "What another tool's format holds that a record does not model, by format "
+            "(prodigy: a task's own fields, tokens, span and relation fields; brat: notes), "
+            "written back unchanged when the record is exported to that format."
+        ),
+    )
 
     @classmethod
     def from_text(cls, doc_id: str, text: str, meta: dict[str, Any] | None = None) -> Document:
         return cls(doc_id=doc_id, text=text, text_sha1=text_sha1(text), meta=meta or {})
 
-    @field_validator("meta")
+    @field_validator("meta", "foreign")
     @classmethod
     def _meta_can_be_written(cls, meta: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         """A record read from a file is written again (export, review), so it must fit JSON as
@@ -164,13 +173,13 @@ class Annotation(Document):
 
     @classmethod
     def of(cls, document: Document, **fields: Any) -> Annotation:
-        """A version of ``document``: its id, text, hash and meta (unless ``fields`` give
-        another meta), and ``fields``."""
+        """A version of ``document``: its id, text, hash, meta and foreign fields (unless
+        ``fields`` give others), and ``fields``."""
         return cls(
             doc_id=document.doc_id,
             text=document.text,
             text_sha1=document.text_sha1,
-            **{"meta": document.meta, **fields},
+            **{"meta": document.meta, "foreign": document.foreign, **fields},
         )
 
     @property
@@ -219,7 +228,11 @@ class Annotation(Document):
 
     def to_document(self) -> Document:
         return Document(
-            doc_id=self.doc_id, text=self.text, text_sha1=self.text_sha1, meta=self.meta
+            doc_id=self.doc_id,
+            text=self.text,
+            text_sha1=self.text_sha1,
+            meta=self.meta,
+            foreign=self.foreign,
         )
 
 

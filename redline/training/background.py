@@ -56,7 +56,7 @@ def train_for_request(request: RetrainRequest) -> dict[str, Any]:
     with contextlib.suppress(OSError):  # a lower priority is a courtesy, not a need
         os.nice(CHILD_NICENESS)
     try:
-        from redline.schema.labels import resolve_schema
+        from redline.schema.shipped import resolve_schema
         from redline.store import open_dataset
         from redline.training.entities import TrainOptions, train_model
 

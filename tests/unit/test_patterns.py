@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redline.schema import Document, load_schema
-from redline.schema.labels import schema_from_dict
+from redline.schema.loading import schema_from_dict
 from redline.suggest import Suggester
 from redline.suggest.pipeline import fold_diacritics
 from tests.support.data import NEWS_SCHEMA

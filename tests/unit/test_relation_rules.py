@@ -14,7 +14,8 @@ import pytest
 from spacy.language import Language
 
 from redline.errors import InputError
-from redline.schema.labels import LabelSchema, load_schema, schema_from_dict
+from redline.schema.labels import LabelSchema
+from redline.schema.loading import load_schema, schema_from_dict
 from redline.suggest import Suggester
 from redline.suggest.relations import suggest_relations
 from tests.support.data import NEWS_SCHEMA

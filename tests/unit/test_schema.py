@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from redline.errors import InputError
-from redline.schema.labels import (
-    LabelSchema,
-    generic_schema,
-    load_schema,
-    resolve_schema,
-)
+from redline.schema.labels import LabelSchema
+from redline.schema.loading import load_schema
+from redline.schema.shipped import generic_schema, resolve_schema
 from tests.support.data import NEWS_SCHEMA, make_record, relation, span
 
 NEWS_TEXT = NEWS_SCHEMA.read_text(encoding="utf-8")

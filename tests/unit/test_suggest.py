@@ -10,7 +10,7 @@ import pytest
 
 from redline.corpus import Corpus
 from redline.schema import Annotation, Document, load_schema
-from redline.schema.labels import schema_from_dict
+from redline.schema.loading import schema_from_dict
 from redline.store import open_dataset
 from redline.suggest import Suggester, cached_suggestions, resolve_model, suggest_documents
 
