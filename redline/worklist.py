@@ -141,7 +141,7 @@ class Worklist(QueueProgress):
             # The text changed since it was annotated: the old offsets are meaningless.
             session = EditSession(document, self.schema, self.annotator, suggestions=suggestions)
             return Opened(position, session, "suggested" if suggestions else "empty", True)
-        tokens = tokenize(document.text)
+        tokens = tokenize(document.text, self.schema.lang)
         if saved is not None:
             session = EditSession(document, self.schema, self.annotator, saved=saved, tokens=tokens)
             return Opened(position, session, "saved")

@@ -43,7 +43,9 @@ class EditSession(RelationEdits):
     ) -> None:
         self.schema = schema
         self.annotator = annotator
-        self.tokens = TokenIndex(tokens if tokens is not None else tokenize(document.text))
+        self.tokens = TokenIndex(
+            tokens if tokens is not None else tokenize(document.text, schema.lang)
+        )
         self.saved = saved
         self.suggested_by: SuggestedBy | None = None
         source = saved if saved is not None else suggestions

@@ -51,8 +51,8 @@ def conll_lines(record: Annotation, lang: str = "en") -> Iterator[str]:
 
 
 def export_conll_file(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
-    """:func:`export_conll` as the format registry calls it (the schema plays no part)."""
-    return [export_conll(records, out)]
+    """:func:`export_conll` as the format registry calls it, in the schema's language."""
+    return [export_conll(records, out, schema.lang)]
 
 
 def export_conll(records: Iterable[Annotation], out: Path, lang: str = "en") -> Path:

@@ -1,106 +1,188 @@
-"""Prodigy tasks: our records to Prodigy's JSONL and back.
+"""Prodigy tasks: our records to Prodigy's JSONL and back (reading: :mod:`.prodigy_tasks`).
 
 A task carries what Prodigy reads (``text``, ``tokens``, ``spans`` with inclusive
 ``token_end``, ``relations`` by the index of each span's last token with ``head_span`` and
-``child_span``, ``answer``, ``_input_hash``, ``_task_hash``, ``_annotator_id``, ``meta``) and
-keeps what Prodigy has no place for under ``_redline``, a key Prodigy passes through, so that
-record -> task -> record gives back the same record. Spans and relations carry our ``id``;
-``_redline.spans`` / ``_redline.relations`` remember each one's origin and edit, so a span
-relabelled or resized in Prodigy comes back marked as such.
+``child_span``, ``answer``, ``_input_hash``, ``_task_hash``, ``_annotator_id``, ``meta``).
 
-A plain Prodigy task (no ``_redline``) becomes a record whose spans and relations were added
-by the annotator; its doc_id is ``meta.id``, else its ``_input_hash``, else a hash of the text.
+A record that came from Prodigy is written back as it came: its own fields, tokens and the
+dicts of the spans and relations still there are taken from ``record.foreign["prodigy"]``
+(token indices are re-cut only where a span added in redline ends inside a token), and its
+hashes are Prodigy's; ``_redline`` is added only when the task alone would not give the record
+back (a suggestion, a rejected span, a note). A record made in redline is a new task: its
+hashes are computed as Prodigy computes them (:mod:`.prodigy_hashes`), and ``_redline`` keeps
+what Prodigy has no place for, so that record -> task -> record gives back the same record.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
-from typing_extensions import TypeIs
 
 from redline.atomic import atomic_writer
-from redline.errors import InputError, Location, describe_validation_error
+from redline.errors import InputError, Location
 from redline.formats.lines import json_lines
+from redline.formats.prodigy_hashes import with_hashes
+from redline.formats.prodigy_tasks import FOREIGN_KEY, REDLINE_KEY, from_prodigy
+from redline.schema.keys import RelationKey, SpanKey
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Relation, Span, text_sha1
+from redline.schema.records import Annotation, Relation, Span
 from redline.tokens import TokenIndex, span_edges, split_tokens, tokenize
 
-REDLINE_KEY = "_redline"
-_ANSWERS = ("accept", "reject", "ignore")
+__all__ = ["REDLINE_KEY", "export_prodigy", "from_prodigy", "import_prodigy", "to_prodigy"]
 
-
-def _hash32(data: bytes) -> int:
-    """A signed 32-bit int, the kind Prodigy uses for its hashes, from SHA-1."""
-    return int.from_bytes(hashlib.sha1(data).digest()[:4], "big", signed=True)
-
-
-def input_hash(text: str) -> int:
-    return _hash32(text.encode("utf-8"))
-
-
-def task_hash(
-    text: str, spans: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]]
-) -> int:
-    canonical = {
-        "input": input_hash(text),
-        "spans": sorted([s["start"], s["end"], s["label"]] for s in spans),
-        "relations": sorted([r["head"], r["child"], r["label"]] for r in relations),
-    }
-    return _hash32(orjson.dumps(canonical))
+_HERE = Location("<export>")
 
 
 def _extra(item: Span | Relation) -> dict[str, Any]:
     return {} if item.annotators is None else {"annotators": item.annotators}
 
 
-def to_prodigy(
-    record: Annotation, tokens: Sequence[tuple[int, int]] | None = None
-) -> dict[str, Any]:
-    """The Prodigy task of a record; ``tokens`` are ``tokenize(record.text)`` when known, cut
-    at each span's edges because Prodigy's spans are whole tokens: "Hun Sen" of "Sen." makes
-    the tokens "Sen" (``ws`` false) and ".", and the span keeps its own offsets."""
+def _token_dicts(
+    record: Annotation, kept: Any, tokens: Sequence[tuple[int, int]] | None, lang: str
+) -> list[dict[str, Any]]:
+    """The task's tokens: its own when it came with them (as they were, unless a span added
+    since ends inside one, which is then cut), else the tokenizer's, cut at span edges."""
     text = record.text
-    found = tokenize(text) if tokens is None else tokens
-    index = TokenIndex(split_tokens(found, span_edges(record.spans)))
-    token_dicts = [
-        {
-            "text": text[start:end],
-            "start": start,
-            "end": end,
-            "id": i,
-            "ws": text[end : end + 1] == " ",
-        }
-        for i, (start, end) in enumerate(index.tokens)
-    ]
+    own = kept if isinstance(kept, list) else None
+    extents = (
+        [(t["start"], t["end"]) for t in own]
+        if own is not None
+        else list(tokenize(text, lang) if tokens is None else tokens)
+    )
+    refined = split_tokens(extents, span_edges(record.spans))
+    if own is not None and refined == extents:
+        return list(own)
+    by_extent = {(t["start"], t["end"]): t for t in own or ()}
+    dicts: list[dict[str, Any]] = []
+    for i, (start, end) in enumerate(refined):
+        found = by_extent.get((start, end))
+        if found is not None:
+            dicts.append({**found, "id": i} if "id" in found else dict(found))
+        else:
+            ws = text[end : end + 1] == " "
+            dicts.append({"text": text[start:end], "start": start, "end": end, "id": i, "ws": ws})
+    return dicts
+
+
+def _span_key(item: Any) -> SpanKey | None:
+    if not isinstance(item, dict):
+        return None
+    start, end, label = item.get("start"), item.get("end"), item.get("label")
+    if isinstance(start, int) and isinstance(end, int) and isinstance(label, str):
+        return SpanKey(start, end, label)
+    return None
+
+
+def _with_tokens(item: dict[str, Any], first: int, last: int) -> dict[str, Any]:
+    """A kept span dict with its token indices as they are now (only those it had)."""
+    moved = dict(item)
+    for key, value in (("token_start", first), ("token_end", last)):
+        if key in moved:
+            moved[key] = value
+    return moved
+
+
+def to_prodigy(
+    record: Annotation, tokens: Sequence[tuple[int, int]] | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    """The Prodigy task of a record; ``tokens`` are ``tokenize(record.text, lang)`` when
+    known. Prodigy's spans are whole tokens, so the tokens are cut at each span's edges:
+    "Hun Sen" of "Sen." makes "Sen" (``ws`` false) and ".", and the span keeps its offsets."""
+    kept = record.foreign.get(FOREIGN_KEY, {})
+    came_from_prodigy = "spans" in kept
+    token_dicts = _token_dicts(record, kept.get("tokens"), tokens, lang)
+    index = TokenIndex([(t["start"], t["end"]) for t in token_dicts])
+    old_spans = {key: s for s in kept.get("spans", ()) if (key := _span_key(s)) is not None}
     span_dicts: dict[str, dict[str, Any]] = {}
     for span in record.spans:
         first, stop = index.span_tokens(span.start, span.end) if index.tokens else (0, 1)
-        span_dicts[span.id] = {
-            "start": span.start,
-            "end": span.end,
-            "token_start": first,
-            "token_end": stop - 1,
-            "label": span.label,
-            "id": span.id,
-        }
-    relations = [
-        {
-            "head": span_dicts[r.head]["token_end"],
-            "child": span_dicts[r.child]["token_end"],
-            "head_span": span_dicts[r.head],
-            "child_span": span_dicts[r.child],
-            "label": r.label,
-            "id": r.id,
-        }
-        for r in record.relations
-    ]
-    spans = list(span_dicts.values())
+        found = old_spans.get(SpanKey.of(span))
+        span_dicts[span.id] = (
+            _with_tokens(found, first, stop - 1)
+            if found is not None
+            else {
+                "start": span.start,
+                "end": span.end,
+                "token_start": first,
+                "token_end": stop - 1,
+                "label": span.label,
+                "id": span.id,
+            }
+        )
+    task: dict[str, Any] = dict(kept.get("task", {}))
+    task.update(
+        text=record.text,
+        tokens=token_dicts,
+        spans=list(span_dicts.values()),
+        relations=_relation_dicts(record, span_dicts, kept.get("relations", ())),
+        answer=record.answer,
+    )
     meta = dict(record.meta)
+    if not came_from_prodigy:
+        task.setdefault("_annotator_id", record.annotator)
+        meta["doc_id"] = record.doc_id
+    task["meta"] = meta
+    task = with_hashes(task)
+    if not came_from_prodigy:
+        task[REDLINE_KEY] = _ours(record)
+    elif not _gives_back(task, record, lang):
+        task[REDLINE_KEY] = {**_ours(record), "prodigy_task": True}
+    return task
+
+
+def _relation_dicts(
+    record: Annotation, span_dicts: dict[str, dict[str, Any]], kept: Iterable[Any]
+) -> list[dict[str, Any]]:
+    """Each relation as Prodigy has it: the kept dict of the same relation (its ``color``
+    and all) with its token indices as they are now, else a new one."""
+    by_key: dict[RelationKey, dict[str, Any]] = {}
+    for item in kept:
+        if isinstance(item, dict):
+            head, child = _span_key(item.get("head_span")), _span_key(item.get("child_span"))
+            if head is not None and child is not None and isinstance(item.get("label"), str):
+                by_key[RelationKey(head, child, item["label"])] = item
+    spans = {s.id: s for s in record.spans}
+    dicts: list[dict[str, Any]] = []
+    for r in record.relations:
+        head, child = span_dicts[r.head], span_dicts[r.child]
+        key = RelationKey(SpanKey.of(spans[r.head]), SpanKey.of(spans[r.child]), r.label)
+        found = by_key.get(key)
+        if found is None:
+            dicts.append(
+                {
+                    "head": head["token_end"],
+                    "child": child["token_end"],
+                    "head_span": head,
+                    "child_span": child,
+                    "label": r.label,
+                    "id": r.id,
+                }
+            )
+            continue
+        moved = dict(found)
+        for side, end in (("head", head), ("child", child)):
+            if "token_end" in end:
+                moved[side] = end["token_end"]
+                moved[f"{side}_span"] = _with_tokens(
+                    found[f"{side}_span"], end.get("token_start", 0), end["token_end"]
+                )
+        dicts.append(moved)
+    return dicts
+
+
+def _gives_back(task: dict[str, Any], record: Annotation, lang: str) -> bool:
+    """Whether the task alone (no ``_redline``) reads back as the record, when it was made."""
+    plain = from_prodigy(task, record.annotator, _HERE, lang=lang)
+    return plain.model_copy(
+        update={"created_at": record.created_at, "foreign": record.foreign}
+    ) == (record)
+
+
+def _ours(record: Annotation) -> dict[str, Any]:
+    """What Prodigy has no place for, under ``_redline`` (a key Prodigy passes through)."""
     ours: dict[str, Any] = {
         "doc_id": record.doc_id,
         "text_sha1": record.text_sha1,
@@ -137,33 +219,26 @@ def to_prodigy(
         ),
         "format_version": record.format_version,
     }
-    if "doc_id" in meta:
+    if "doc_id" in record.meta:
         ours["meta"] = dict(record.meta)  # our meta has its own doc_id: keep it as it was
-    meta["doc_id"] = record.doc_id
-    return {
-        "text": text,
-        "tokens": token_dicts,
-        "spans": spans,
-        "relations": relations,
-        "answer": record.answer,
-        "_input_hash": input_hash(text),
-        "_task_hash": task_hash(text, spans, relations),
-        "_annotator_id": record.annotator,
-        "meta": meta,
-        REDLINE_KEY: ours,
-    }
+    return ours
 
 
 def export_prodigy(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
-    """One task per line (the schema plays no part)."""
+    """One task per line, tokenized in the schema's language where the task has no tokens."""
     with atomic_writer(out) as handle:
         for record in records:
-            handle.write(orjson.dumps(to_prodigy(record)) + b"\n")
+            handle.write(orjson.dumps(to_prodigy(record, lang=schema.lang)) + b"\n")
     return [out]
 
 
 def import_prodigy(
-    path: Path, annotator: str, schema: LabelSchema, problems: list[InputError]
+    path: Path,
+    annotator: str,
+    schema: LabelSchema,
+    problems: list[InputError],
+    *,
+    id_key: str | None = None,
 ) -> Iterator[tuple[Annotation, Location]]:
     """Each task's record, ``annotator``'s; a line that is no task is a problem."""
 
@@ -171,230 +246,6 @@ def import_prodigy(
         data: Any = orjson.loads(raw)
         if not isinstance(data, dict):
             raise InputError(location, f"expected a JSON object, got {type(data).__name__}")
-        return from_prodigy(data, annotator, location)
+        return from_prodigy(data, annotator, location, lang=schema.lang, id_key=id_key)
 
     return json_lines(path, parse, problems)
-
-
-def from_prodigy(task: dict[str, Any], annotator: str, location: Location) -> Annotation:
-    """The record of a Prodigy task; an InputError at ``location`` for anything a record
-    cannot express (no text, a span without offsets or label, a relation to no span...)."""
-    if not isinstance(task, dict):
-        raise InputError(location, f"expected a JSON object, got {type(task).__name__}")
-    text = task.get("text")
-    if not isinstance(text, str):
-        what = "no" if text is None else f"a {type(text).__name__} as"
-        raise InputError(location, f'{what} "text" field; a task needs its text as a string')
-    ours = task.get(REDLINE_KEY)
-    if ours is None:
-        ours = {}
-    elif not isinstance(ours, dict):
-        raise InputError(location, f'"{REDLINE_KEY}" must be a JSON object')
-    if "text_sha1" in ours and ours["text_sha1"] != text_sha1(text):
-        raise InputError(
-            location,
-            "text_sha1 does not match the text: the text changed since the task was exported, "
-            "so its offsets no longer fit",
-        )
-    meta = task.get("meta", {})
-    if not isinstance(meta, dict):
-        raise InputError(location, '"meta" must be a JSON object')
-    answer = task.get("answer", "accept")
-    if answer not in _ANSWERS:
-        raise InputError(location, f"answer {answer!r} is not one of {', '.join(_ANSWERS)}")
-
-    rejected = ours.get("rejected", [])
-    rejected_relations = ours.get("rejected_relations", [])
-    if not isinstance(rejected, list) or not isinstance(rejected_relations, list):
-        raise InputError(location, f"{REDLINE_KEY}.rejected and rejected_relations must be lists")
-    taken = {str(s.get("id")) for s in rejected if isinstance(s, dict)}
-    spans, token_ends = _spans(task, text, ours.get("spans") or {}, taken, location)
-    relations = _relations(task, spans, token_ends, ours.get("relations") or {}, location)
-
-    if "doc_id" in ours:
-        doc_id = ours["doc_id"]
-        meta = ours["meta"] if "meta" in ours else {k: v for k, v in meta.items() if k != "doc_id"}
-    else:
-        doc_id = meta.get("id") or meta.get("doc_id") or task.get("_input_hash")
-        if doc_id in (None, "") or isinstance(doc_id, bool):
-            doc_id = text_sha1(text)[:16]
-    fields = {
-        key: ours[key]
-        for key in ("flagged", "note", "created_at", "seconds", "suggested_by", "format_version")
-        if key in ours
-    }
-    try:
-        return Annotation.model_validate(
-            {
-                "doc_id": str(doc_id),
-                "text": text,
-                "text_sha1": text_sha1(text),
-                "meta": meta,
-                "spans": spans,
-                "relations": relations,
-                "rejected": rejected,
-                "rejected_relations": rejected_relations,
-                "answer": answer,
-                "annotator": annotator,
-                **fields,
-            }
-        )
-    except ValidationError as error:
-        raise InputError(location, describe_validation_error(error)) from None
-
-
-def _int(value: object) -> TypeIs[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _fresh_id(prefix: str, taken: set[str]) -> str:
-    n = 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    taken.add(f"{prefix}{n}")
-    return f"{prefix}{n}"
-
-
-def _spans(
-    task: dict[str, Any], text: str, known: dict[str, Any], taken: set[str], location: Location
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Our span dicts, and the (inclusive) last token of each, from the task's spans."""
-    raw = task.get("spans") or []
-    if not isinstance(raw, list):
-        raise InputError(location, '"spans" must be a list')
-    index: TokenIndex | None = None
-    given = [s.get("id") for s in raw if isinstance(s, dict) and s.get("id") not in (None, "")]
-    taken |= {str(i) for i in given}
-    spans: list[dict[str, Any]] = []
-    token_ends: list[int] = []
-    for n, item in enumerate(raw, start=1):
-        if not isinstance(item, dict):
-            raise InputError(location, f"spans[{n - 1}] is not a JSON object")
-        start, end, label = item.get("start"), item.get("end"), item.get("label")
-        if not _int(start) or not _int(end):
-            raise InputError(
-                location, f"spans[{n - 1}] has no character offsets (integer start and end)"
-            )
-        if not isinstance(label, str) or not label:
-            raise InputError(location, f"spans[{n - 1}] [{start}, {end}) has no label")
-        span_id = item.get("id")
-        span_id = _fresh_id("s", taken) if span_id in (None, "") else str(span_id)
-        stored = known.get(span_id) if isinstance(known, dict) else None
-        origin: str = "annotator"
-        edit: str | None = "added"
-        extra: dict[str, Any] = {}
-        if isinstance(stored, dict):
-            extra = {"annotators": stored["annotators"]} if "annotators" in stored else {}
-            origin = stored.get("origin", "annotator")
-            same_place = (stored.get("start"), stored.get("end")) == (start, end)
-            if same_place and stored.get("label") == label:
-                edit = stored.get("edit")
-            elif origin != "annotator":
-                edit = "relabeled" if same_place else "resized"
-        spans.append(
-            {
-                "id": span_id,
-                "start": start,
-                "end": end,
-                "label": label,
-                "origin": origin,
-                "edit": edit,
-                **extra,
-            }
-        )
-        token_end = item.get("token_end")
-        if not _int(token_end):
-            index = index or TokenIndex(tokenize(text))
-            token_end = index.span_tokens(start, end)[1] - 1
-        token_ends.append(token_end)
-    return spans, token_ends
-
-
-def _relations(
-    task: dict[str, Any],
-    spans: list[dict[str, Any]],
-    token_ends: list[int],
-    known: dict[str, Any],
-    location: Location,
-) -> list[dict[str, Any]]:
-    raw = task.get("relations") or []
-    if not isinstance(raw, list):
-        raise InputError(location, '"relations" must be a list')
-    taken = {str(r["id"]) for r in raw if isinstance(r, dict) and r.get("id") not in (None, "")}
-    relations: list[dict[str, Any]] = []
-    for n, item in enumerate(raw):
-        if not isinstance(item, dict):
-            raise InputError(location, f"relations[{n}] is not a JSON object")
-        label = item.get("label")
-        if not isinstance(label, str) or not label:
-            raise InputError(location, f"relations[{n}] has no label")
-        head = _end_span(item, "head", spans, token_ends, location, n)
-        child = _end_span(item, "child", spans, token_ends, location, n)
-        relation_id = item.get("id")
-        relation_id = _fresh_id("r", taken) if relation_id in (None, "") else str(relation_id)
-        stored = known.get(relation_id) if isinstance(known, dict) else None
-        origin: str = "annotator"
-        edit: str | None = "added"
-        extra: dict[str, Any] = {}
-        if isinstance(stored, dict) and (stored.get("head"), stored.get("child")) == (head, child):
-            extra = {"annotators": stored["annotators"]} if "annotators" in stored else {}
-            origin = stored.get("origin", "annotator")
-            if stored.get("label") == label:
-                edit = stored.get("edit")
-            elif origin != "annotator":
-                edit = "relabeled"
-        relations.append(
-            {
-                "id": relation_id,
-                "head": head,
-                "child": child,
-                "label": label,
-                "origin": origin,
-                "edit": edit,
-                **extra,
-            }
-        )
-    return relations
-
-
-def _end_span(
-    relation: dict[str, Any],
-    side: str,
-    spans: list[dict[str, Any]],
-    token_ends: list[int],
-    location: Location,
-    n: int,
-) -> str:
-    """The id of the span at one end of a relation: by the id in its ``<side>_span`` (kept when
-    the span was resized), else by that span's offsets, else by the index of its last token."""
-    described = relation.get(f"{side}_span")
-    if isinstance(described, dict):
-        wanted = described.get("id")
-        by_id = [s for s in spans if wanted not in (None, "") and s["id"] == str(wanted)]
-        if by_id:
-            return str(by_id[0]["id"])
-        at = [
-            s
-            for s in spans
-            if (s["start"], s["end"]) == (described.get("start"), described.get("end"))
-        ]
-        if len(at) > 1:
-            at = [s for s in at if s["label"] == described.get("label")] or at
-        if at:
-            return str(at[0]["id"])
-        where = f"[{described.get('start')}, {described.get('end')})"
-    else:
-        token = relation.get(side)
-        if not _int(token):
-            raise InputError(location, f"relations[{n}] has no {side} (token index or {side}_span)")
-        ending = [s for s, end in zip(spans, token_ends, strict=True) if end == token]
-        if len(ending) == 1:
-            return str(ending[0]["id"])
-        if len(ending) > 1:
-            raise InputError(
-                location,
-                f"relations[{n}]: {side} token {token} ends {len(ending)} spans; "
-                f"give {side}_span to say which",
-            )
-        where = f"at token {token}"
-    raise InputError(location, f"relations[{n}]: the {side} {where} is not one of the spans")

@@ -103,8 +103,8 @@ def to_docbin(
 
 
 def export_docbin(records: Iterable[Annotation], out: Path, schema: LabelSchema) -> list[Path]:
-    """One ``.spacy`` file of the records (the schema plays no part)."""
-    return [write_atomic(out, to_docbin(records).to_bytes())]
+    """One ``.spacy`` file of the records, tokenized in the schema's language."""
+    return [write_atomic(out, to_docbin(records, lang=schema.lang).to_bytes())]
 
 
 def from_docbin(path: Path, annotator: str | None = None, lang: str = "en") -> list[Annotation]:

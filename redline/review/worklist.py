@@ -184,7 +184,7 @@ class ReviewWorklist(QueueProgress):
         review = self.review_document(position)
         merge = review.merge
         document = merge.document
-        tokens = tokenize(document.text)
+        tokens = tokenize(document.text, self.schema.lang)
         saved = self.log.newest(document.doc_id)
         if saved is not None:
             session = EditSession(document, self.schema, GOLD_ANNOTATOR, saved=saved, tokens=tokens)

@@ -55,7 +55,8 @@ class AnnotateScreen(RelationActions, DocumentActions):
         super().__init__(worklist, start)
         self.retraining = retraining
         for entity in self.schema.entities:
-            add_binding(self, label_binding(entity))
+            if entity.key:  # a label past the keys there are is in the command palette
+                add_binding(self, label_binding(entity))
 
     # -- retraining (annotate --retrain-every) -------------------------------------------
 

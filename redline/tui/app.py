@@ -108,6 +108,15 @@ class RedlineApp(App[None]):
             yield SystemCommand(
                 text, f"key: {keys}", partial(self._run_screen_action, screen, action)
             )
+        if isinstance(screen, AnnotateScreen):
+            for entity in screen.schema.entities:
+                if not entity.key:  # more labels than keys: these are applied from here
+                    action = f"label({entity.label!r})"
+                    yield SystemCommand(
+                        f"Label the selection or the span in focus {entity.label}",
+                        "no key",
+                        partial(self._run_screen_action, screen, action),
+                    )
         yield from super().get_system_commands(screen)
 
     async def action_quit(self) -> None:

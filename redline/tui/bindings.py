@@ -106,7 +106,7 @@ def label_binding(entity: EntityType) -> Binding:
     """The key of one entity label of the schema (``label.<LABEL>`` in a keymap)."""
     return Binding(
         entity.key,
-        f"label('{entity.label}')",
+        f"label({entity.label!r})",
         f"Label {entity.label}",
         show=False,
         tooltip=f"Label the selection or the span in focus {entity.label}",

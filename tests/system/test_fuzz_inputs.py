@@ -39,7 +39,8 @@ from redline.corpus import Corpus
 from redline.formats.brat import ann_text
 from redline.formats.importing import import_file
 from redline.formats.prodigy import REDLINE_KEY, to_prodigy
-from redline.schema.labels import HEX_COLOUR, LABEL_PATTERN, LabelSchema, load_schema
+from redline.schema.labels import HEX_COLOUR, LabelSchema, label_refusal
+from redline.schema.loading import load_schema
 from redline.schema.records import Annotation, Relation, Span, text_sha1
 from redline.suggest.pipeline import build_pipeline, resolve_model
 from tests.support.cli import Outcome, run_redline
@@ -675,8 +676,8 @@ def field_words(entry: Entry | None, table: str, key: str) -> tuple[str, ...]:
 
 
 _NOT_A_LABEL = st.one_of(
-    st.sampled_from(["person", "", "1ABC", "TWO WORDS", "Org", 5, ["PERSON"]]),
-    st.text(max_size=6).filter(lambda s: not re.match(LABEL_PATTERN, s)),
+    st.sampled_from(["", "TWO WORDS", "tab\tlabel", "bell\x07", 5, ["PERSON"]]),
+    st.text(max_size=6).filter(lambda s: label_refusal(s) is not None),
 )
 _NOT_A_COLOUR = st.one_of(
     st.sampled_from(["yellowish", "#12345", "#GGGGGG", "red", "#1234567", "#e5c07b\n", 5, []]),
@@ -692,14 +693,14 @@ _BAD_SCHEMA_VALUES: dict[tuple[str, str], st.SearchStrategy[Any]] = {
         st.from_regex(r"[A-Z][A-Z_]{0,6}", fullmatch=True),
     ),
     ("entities", "label"): _NOT_A_LABEL,
-    ("entities", "key"): st.sampled_from(["", "two words", "x" * 21, 5]),
+    ("entities", "key"): st.sampled_from(["two words", "x" * 21, 5]),
     ("entities", "color"): _NOT_A_COLOUR,
-    ("entities", "description"): st.sampled_from(["", 5]),
+    ("entities", "description"): st.sampled_from([5, []]),
     ("relations", "label"): _NOT_A_LABEL,
-    ("relations", "key"): st.sampled_from(["", "a b", 5]),
+    ("relations", "key"): st.sampled_from(["a b", 5]),
     ("relations", "color"): _NOT_A_COLOUR,
-    ("relations", "description"): st.sampled_from(["", 5]),
-    ("relations", "head"): st.sampled_from([[], ["NOBODY"], "PERSON", [5], ["person"]]),
+    ("relations", "description"): st.sampled_from([5, []]),
+    ("relations", "head"): st.sampled_from([[], ["NOBODY"], "PERSON", [5], ["per son"]]),
     ("relations", "child"): st.sampled_from([[], ["NOBODY"], "ORG", [True]]),
     ("relations", "triggers"): st.sampled_from([5, [5], "lead"]),
     ("relations", "paths"): st.sampled_from([["up"], ["<"], 5, ["> prep"], [">prep pobj"]]),
@@ -708,8 +709,8 @@ _BAD_SCHEMA_VALUES: dict[tuple[str, str], st.SearchStrategy[Any]] = {
     ("cleanup", "capitalised"): st.sampled_from([["NOBODY"], "PERSON", [5]]),
 }
 _KNOWN_KEYS = {
-    "": {"name", "description", "allow_overlap", "model", "entities", "relations", "patterns",
-         "cleanup"},
+    "": {"name", "description", "lang", "allow_overlap", "overlap", "model", "entities",
+         "relations", "patterns", "cleanup"},
     "model": {"name", "label_map"},
     "entities": {"label", "key", "color", "description"},
     "relations": {"label", "key", "color", "description", "head", "child", "triggers", "paths",
@@ -1528,7 +1529,8 @@ def test_a_line_break_in_user_text_does_not_break_the_message(
     (here / "bad.toml").write_bytes(_joined(lines))
     outcome = run_redline(capsys, "schema", "check", "--schema", "bad.toml")
     assert outcome.notices("error") == [
-        "bad.toml: entities[0] (A\\nB).label: String should match pattern '^[A-Z][A-Z0-9_]*$'"
+        "bad.toml: entities[0] (A\\nB).label: 'A\\nB' holds '\\n': a label has no whitespace "
+        "or control characters"
     ]
     with workspace(here) as case:
         ana = case / "annotations" / DATASET / "ana.jsonl"

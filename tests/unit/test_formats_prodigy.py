@@ -10,7 +10,8 @@ import pytest
 
 from redline.errors import InputError, Location
 from redline.formats.importing import import_file
-from redline.formats.prodigy import from_prodigy, input_hash, to_prodigy
+from redline.formats.prodigy import from_prodigy, to_prodigy
+from redline.formats.prodigy_hashes import input_hash
 from redline.schema import Annotation, LabelSchema
 from tests.support.data import make_record, relation, span
 
@@ -93,7 +94,7 @@ def test_hashes_are_deterministic_signed_32_bit_ints() -> None:
         assert isinstance(task[key], int)
         assert -(2**31) <= task[key] < 2**31
     assert task == to_prodigy(record)
-    assert task["_input_hash"] == input_hash(TEXT)
+    assert task["_input_hash"] == input_hash({"text": TEXT})
     fewer = to_prodigy(make_record("vn-kh", TEXT, spans=[span("s1", 0, 7)]))
     assert fewer["_input_hash"] == task["_input_hash"]
     assert fewer["_task_hash"] != task["_task_hash"]

@@ -201,9 +201,13 @@ BAD_SCHEMAS = {
         MINIMAL + 'paths = ["prep"]\n',
         ["relations[0] (MEMBER_OF).paths", "'prep'"],
     ),
-    "lower-case label": (
-        MINIMAL.replace('label = "ORG"', 'label = "org"'),
-        ["entities[1] (org).label"],
+    "label with a space": (
+        MINIMAL.replace('label = "ORG"', 'label = "Merge org"'),
+        ["entities[1] (Merge org).label", "no whitespace"],
+    ),
+    "label with a control character": (
+        MINIMAL.replace('label = "ORG"', 'label = "ORG\\u0007"'),
+        ["entities[1]", ".label", "control characters"],
     ),
     "no entities": ('name = "empty"\n', ["entities"]),
 }
