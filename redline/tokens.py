@@ -6,6 +6,7 @@ token "Sen."): what needs tokens cuts them at the span's edges (:func:`split_tok
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -15,12 +16,21 @@ import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 
+NO_LENGTH_LIMIT = sys.maxsize
+"""``max_length`` of the blank pipeline. spaCy's limit of 1,000,000 characters protects the
+parser and NER, whose memory grows with the text; a tokenizer alone is linear in the text,
+so a long article must not fail in the formats, the UI or the metrics for a limit that is
+not theirs."""
+
 
 @lru_cache(maxsize=4)
 def blank(lang: str = "en") -> Language:
     """spaCy's blank pipeline for ``lang``, made once per process: its tokenizer and vocab
-    are what every format and the token cursor cut texts with."""
-    return spacy.blank(lang)
+    are what every format and the token cursor cut texts with. It has no length limit
+    (:data:`NO_LENGTH_LIMIT`): nothing in it but the tokenizer ever runs."""
+    nlp = spacy.blank(lang)
+    nlp.max_length = NO_LENGTH_LIMIT
+    return nlp
 
 
 def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:

@@ -3,7 +3,7 @@ or (``--json``) as data."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -14,10 +14,12 @@ from redline.cli.options import (
     RootOption,
     SchemaOption,
     comma_names,
+    one_of,
     warn,
 )
 from redline.cli.render import print_json
 from redline.cli.render_metrics import print_agreement, print_evaluation
+from redline.metrics.answers import ANSWER_POLICIES, DEFAULT_ANSWERS, AnswerPolicy
 from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
@@ -38,6 +40,18 @@ def agreement(
     per_doc: Annotated[
         bool, typer.Option("--per-doc", help="List documents, lowest agreement first.")
     ] = False,
+    answers: Annotated[
+        str,
+        typer.Option(
+            "--answers",
+            parser=one_of(ANSWER_POLICIES),
+            metavar="accept|all",
+            help="Documents the span, token and relation statistics compare: 'accept', "
+            "only those every compared annotator accepted; 'all', every one (a rejected or "
+            "ignored document as its record, usually empty). Answer agreement is always "
+            "over every document.",
+        ),
+    ] = DEFAULT_ANSWERS,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
@@ -45,9 +59,12 @@ def agreement(
     from redline.metrics.report import agreement_json, agreement_report
 
     store = open_dataset(dataset, root)
-    if labels:  # the schema is read only for this; agreement itself needs none
-        resolve_schema(schema).require_entity_labels(labels)
-    report = agreement_report(store, annotators, labels)
+    label_schema = resolve_schema(schema)  # its language cuts the tokens of kappa and alpha
+    if labels:
+        label_schema.require_entity_labels(labels)
+    report = agreement_report(
+        store, annotators, labels, lang=label_schema.lang, answers=cast(AnswerPolicy, answers)
+    )
     warn(report.problems)
     if as_json:
         print_json(agreement_json(report))
@@ -65,12 +82,15 @@ def evaluate(
         typer.Option(help="An annotator or model:NAME (default: the dataset's model)."),
     ] = None,
     as_json: JsonOption = False,
+    schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Precision, recall and F1 of an annotator or the model against gold, and edit counts."""
     from redline.metrics.report import evaluation_json, evaluation_report
 
-    report = evaluation_report(open_dataset(dataset, root), gold, pred)
+    store = open_dataset(dataset, root)
+    lang = resolve_schema(schema).lang
+    report = evaluation_report(store, gold, pred, lang=lang)
     warn(report.problems)
     if as_json:
         print_json(evaluation_json(report))

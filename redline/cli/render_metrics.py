@@ -14,10 +14,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.options import out
+from redline.metrics.answers import LEFT_OUT_FOR_ANSWERS
 from redline.metrics.edits import EDIT_KINDS
 
 if TYPE_CHECKING:
-    from redline.metrics.f1 import Counts
+    from redline.metrics.compared import Score
+    from redline.metrics.f1 import Counts, PairF1
     from redline.metrics.report import AgreementReport, EvaluationReport
 
 
@@ -40,13 +42,20 @@ def _table(title: str, columns: tuple[str, ...]) -> Table:
 def print_agreement(report: AgreementReport, dataset: str, *, per_doc: bool = False) -> None:
     """Who was compared on what, then one table per view of the agreement; ``per_doc`` adds
     the documents, lowest agreement first (where to look for guideline trouble)."""
+    answered = (
+        f", {report.left_out_answers} {LEFT_OUT_FOR_ANSWERS}: left out"
+        if report.answers_policy == "accept"
+        else ", rejected and ignored ones compared as they are"
+    )
     out.print(
-        f"dataset [bold]{dataset}[/] · annotators {', '.join(report.annotators)} · "
-        f"{report.documents} documents done by 2+ ({report.left_out} done by one: left out)"
+        f"dataset [bold]{escape(dataset)}[/] · annotators {escape(', '.join(report.annotators))}"
+        f" · --answers {report.answers_policy} · {report.documents} documents compared "
+        f"({report.left_out} done by one: left out{answered})"
     )
     out.print(_pairwise(report))
     out.print(_per_label(report))
     out.print(_over_all(report))
+    out.print(_left_out(report))
     for pair, matrix in report.confusion.items():
         if matrix:
             out.print(_confusion(pair, matrix))
@@ -106,6 +115,44 @@ def _over_all(report: AgreementReport) -> Table:
         table.add_row(
             name, number(score.value if score else None), str(score.units if score else 0)
         )
+    return table
+
+
+def left_out_reasons(score: Score | PairF1, too_few: str) -> str:
+    """How many documents a statistic left out and why: "3 documents (answered reject or
+    ignore by someone), 2 (done by one of the two only)"; "none" when it left out none."""
+    parts = []
+    if score.documents_left_out_answers:
+        parts.append((score.documents_left_out_answers, LEFT_OUT_FOR_ANSWERS))
+    if score.documents_left_out:
+        parts.append((score.documents_left_out, too_few))
+    if not parts:
+        return "none"
+    (n, why), *rest = parts
+    first = f"{n} document{'' if n == 1 else 's'} ({why})"
+    return ", ".join([first, *(f"{m} ({reason})" for m, reason in rest)])
+
+
+def _left_out(report: AgreementReport) -> Table:
+    """For each statistic, the documents it compared and the ones it left out, with why."""
+    table = _table("Documents compared and left out", ("statistic", "documents", "left out"))
+    rows: list[tuple[str, Score | PairF1 | None, str]] = [
+        (
+            f"{' × '.join(pair)}: span F1 (all, per label), token κ, relation F1, confusion",
+            exact,
+            "done by one of the two only",
+        )
+        for pair, exact in report.exact.items()
+    ]
+    answers = report.answers
+    rows += [
+        ("Fleiss' κ", report.fleiss, f"not done by all {len(report.annotators)}"),
+        ("Krippendorff's α, α_U (per label), per document", report.alpha, "done by one only"),
+        ("answer agreement (every answer)", answers.alpha if answers else None, "done by one only"),
+    ]
+    for name, score, too_few in rows:
+        if score is not None:
+            table.add_row(escape(name), str(score.documents), left_out_reasons(score, too_few))
     return table
 
 

@@ -12,6 +12,7 @@ from redline.cli.options import (
     RootOption,
     SchemaOption,
     err,
+    notice,
     progress_bar,
     report_skipped,
     warn,
@@ -68,7 +69,9 @@ def suggest(
     model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
-    """Pre-annotate a corpus with the model and the schema's rules (cached per text)."""
+    """Pre-annotate a corpus with the model and the schema's rules (cached per text). A text
+    longer than the model's limit is analysed in pieces; a document that cannot be analysed
+    is one problem line and exit code 1, and the others' suggestions are saved."""
     label_schema = resolve_schema(schema)
     corpus = Corpus(source)
     store = open_dataset(dataset or corpus.name, root)
@@ -88,6 +91,8 @@ def suggest(
             on_progress=lambda n: progress.advance(task, n),
         )
     warn(warning for warning in run.warnings if warning != suggester.warning)
+    for failure in run.failed:
+        notice("problem", failure)
     report_skipped(corpus)
     records = cached_suggestions(corpus, store, suggester)
     if out_file is not None:
@@ -95,3 +100,11 @@ def suggest(
     print_suggestions(summarize_labels(records), suggester, run, store.name)
     if out_file is not None:
         print_wrote(out_file, err)
+    if run.failed:  # the others are saved; the exit code still says the run was not whole
+        notice(
+            "error",
+            f"{len(run.failed)} document(s) could not be analysed; the suggestions of the "
+            f"other {run.documents - len(run.failed)} are saved",
+            style="red",
+        )
+        raise typer.Exit(1)

@@ -1,10 +1,22 @@
-"""Agreement on the document answer (accept / reject / ignore), apart from the spans.
+"""Agreement on the document answer (accept / reject / ignore), and which answers the span
+statistics compare (the answers policy).
 
 Whether a document is worth annotating at all is a judgement of its own: annotators who
 agree on every span of the documents they accept may still accept different documents.
 So the answer is measured here, by the same statistics as the tokens (percent agreement,
-Cohen's, Fleiss' and Krippendorff's), with documents as the units, and the span and token
-statistics compare records whatever their answer.
+Cohen's, Fleiss' and Krippendorff's), with documents as the units, over every document
+whatever its answers.
+
+The span, token and relation statistics are another matter: a document someone rejected or
+ignored holds no spans worth comparing (usually none at all), and comparing it counts every
+span the others marked as a disagreement on a document that was never annotated. The policy
+:data:`AnswerPolicy` says what they compare. ``accept`` (the default, :data:`DEFAULT_ANSWERS`):
+a document is compared only when every annotator compared on it accepted it; the others are
+left out and counted apart from the documents done by too few annotators
+(:func:`accepted_only`). ``all``: every document, a rejected or ignored one as the record it
+is (usually empty); what redline did before the policy had a name. The functions of the
+statistics themselves (:mod:`.f1`, :mod:`.kappa`, :mod:`.alpha`, :mod:`.unitizing`) compare
+the records they are given whatever their answer: the policy is applied to their input.
 """
 
 from __future__ import annotations
@@ -13,14 +25,49 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import get_args
+from typing import Literal, get_args
 
 from redline.metrics.alpha import nominal_alpha
 from redline.metrics.compared import Score, Versions, done_by_at_least, group_docs
 from redline.metrics.kappa import cohen_kappa, fleiss_kappa
-from redline.schema.records import Answer
+from redline.schema.records import Annotation, Answer
 
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
+
+AnswerPolicy = Literal["accept", "all"]
+"""Which documents the span statistics compare: ``accept``, those every compared annotator
+accepted; ``all``, every one (a rejected or ignored record as it is, usually empty)."""
+
+ANSWER_POLICIES: tuple[AnswerPolicy, ...] = get_args(AnswerPolicy)
+
+DEFAULT_ANSWERS: AnswerPolicy = "accept"
+"""A rejected document is one its annotator judged not worth annotating: its empty record
+is no evidence of disagreement on spans, so it is left out unless asked for (``all``)."""
+
+LEFT_OUT_FOR_ANSWERS = "answered reject or ignore by someone"
+"""Why :func:`accepted_only` left a document out, as the reports word it."""
+
+
+def accepted_only(
+    versions: Versions, policy: AnswerPolicy, needed: int = 2
+) -> tuple[dict[str, list[Annotation]], int]:
+    """``versions`` as a statistic that compares the documents done by at least ``needed``
+    of these annotators should see them under ``policy``, and how many documents the policy
+    left out. Under ``accept``, such a document that one of them did not accept is taken
+    out of every annotator's records; a document done by fewer is left alone, for the
+    statistic to leave out and count as done by too few (the reason it is left out for)."""
+    kept = {name: list(records) for name, records in versions.items()}
+    if policy == "all":
+        return kept, 0
+    docs = group_docs(versions)
+    dropped = {
+        doc_id
+        for doc_id, records in docs.items()
+        if len(records) >= needed and any(r.answer != "accept" for r in records.values())
+    }
+    if not dropped:
+        return kept, 0
+    return {n: [r for r in rs if r.doc_id not in dropped] for n, rs in kept.items()}, len(dropped)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ same job for every statistic, hence one place for it.
 
 Inputs are each annotator's records (one :class:`~redline.schema.records.Annotation` per
 document; if a list holds several records of one document, the last one counts). Records
-are compared whatever their ``answer``: the document answer is measured on its own by
-:func:`redline.metrics.answers.answer_agreement`.
+are compared whatever their ``answer``: which answers a report compares is its answers
+policy (:mod:`redline.metrics.answers`), applied to the records before they get here.
 
 A value is ``None`` where the statistic is undefined (no units, or no variation at all:
 kappa and alpha divide by the disagreement expected by chance, which is then zero).
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from redline.errors import RedlineError
 from redline.schema.keys import check_same_text
@@ -37,13 +37,17 @@ class Score:
     """A statistic's value (None when undefined) and the number of units it was computed on.
 
     ``documents`` is how many documents contributed units, ``documents_left_out`` how many
-    were done by too few of the annotators compared (0 for functions over plain lists).
+    were done by too few of the annotators compared (0 for functions over plain lists), and
+    ``documents_left_out_answers`` how many the answers policy left out (someone answered
+    reject or ignore: :func:`redline.metrics.answers.accepted_only`; set by the report).
     """
 
     value: float | None
     units: int
     documents: int = 0
     documents_left_out: int = 0
+    documents_left_out_answers: int = field(default=0, kw_only=True)
+    """Keyword-only, so that the positional fields (and a subclass's) keep their places."""
 
 
 def _by_doc(records: Iterable[Annotation]) -> dict[str, Annotation]:

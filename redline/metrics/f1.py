@@ -64,13 +64,16 @@ class PairF1:
 
     ``per_label`` is keyed by label (empty for unlabelled matching, where a match may join
     two labels). ``documents`` is the number of documents both did; ``documents_left_out``
-    the number only one of them did.
+    the number only one of them did; ``documents_left_out_answers`` the number the answers
+    policy left out (set by the report, :func:`redline.metrics.answers.accepted_only`).
     """
 
     overall: Counts
     per_label: Mapping[str, Counts] = field(default_factory=dict)
     documents: int = 0
     documents_left_out: int = 0
+    documents_left_out_answers: int = field(default=0, kw_only=True)
+    """Keyword-only, so that the positional fields (and a subclass's) keep their places."""
 
     @property
     def precision(self) -> float | None:

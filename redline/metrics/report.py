@@ -8,13 +8,19 @@ the CLI (tables or ``--json``) and any script read the same numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import TypeVar
 
 from redline.errors import InputError, RedlineError
 from redline.metrics.alpha import krippendorff_nominal
-from redline.metrics.answers import AnswerAgreement, answer_agreement
+from redline.metrics.answers import (
+    DEFAULT_ANSWERS,
+    AnswerAgreement,
+    AnswerPolicy,
+    accepted_only,
+    answer_agreement,
+)
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
 from redline.metrics.f1 import Counts, PairF1, label_confusion, relation_f1, span_f1
@@ -31,6 +37,7 @@ from redline.tokens import tokenize
 
 Pair = tuple[str, str]
 T = TypeVar("T")
+Noted = TypeVar("Noted", bound=Score | PairF1)
 
 
 @dataclass
@@ -38,9 +45,16 @@ class AgreementReport:
     annotators: list[str]
     labels: list[str]
     documents: int
-    """Documents done by two or more of the annotators (the ones every statistic uses)."""
+    """Documents done by two or more of the annotators that the answers policy compares
+    (the ones the statistics over all annotators use)."""
     left_out: int
     """Documents done by only one of them."""
+    left_out_answers: int = 0
+    """Documents done by two or more that the answers policy left out (under ``accept``:
+    someone answered reject or ignore)."""
+    answers_policy: AnswerPolicy = DEFAULT_ANSWERS
+    lang: str = "en"
+    """The language whose tokenizer cut the texts into the tokens of kappa and alpha."""
     exact: dict[Pair, PairF1] = field(default_factory=dict)
     overlap: dict[Pair, PairF1] = field(default_factory=dict)
     unlabelled: dict[Pair, PairF1] = field(default_factory=dict)
@@ -91,7 +105,18 @@ def agreement_report(
     dataset: DatasetStore,
     annotators: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
+    *,
+    lang: str = "en",
+    answers: AnswerPolicy = DEFAULT_ANSWERS,
 ) -> AgreementReport:
+    """Every agreement statistic of the dataset's annotators (default: every person).
+
+    ``lang`` is the schema's language (``LabelSchema.lang``): its tokenizer cuts the units
+    of kappa and alpha, as it cut them for the annotators in the UI. ``answers`` is the
+    answers policy (:mod:`redline.metrics.answers`), applied per statistic to the annotators
+    it compares; each statistic counts the documents it left out for it apart from those
+    done by too few (``documents_left_out_answers``). The answer agreement itself is over
+    every document, whatever the policy."""
     names = list(annotators) if annotators else dataset.people()
     if len(names) < 2:
         found = ", ".join(names) or "none"
@@ -107,43 +132,57 @@ def agreement_report(
     )
     documents: dict[str, int] = {}
     for records in versions.values():
-        for record in records:
-            documents[record.doc_id] = documents.get(record.doc_id, 0) + 1
+        for record in {r.doc_id for r in records}:
+            documents[record] = documents.get(record, 0) + 1
+    some, answered_some = accepted_only(versions, answers)
     report = AgreementReport(
         annotators=names,
         labels=shown_labels,
-        documents=sum(1 for n in documents.values() if n >= 2),
+        documents=sum(1 for n in documents.values() if n >= 2) - answered_some,
         left_out=sum(1 for n in documents.values() if n < 2),
+        left_out_answers=answered_some,
+        answers_policy=answers,
+        lang=lang,
         problems=problems,
     )
-    tokens = _memo_tokenizer()
+    tokens = _memo_tokenizer(lang)
     for a, b in combinations(names, 2):
         pair = (a, b)
-        report.exact[pair] = span_f1(versions[a], versions[b], "exact")
-        report.overlap[pair] = span_f1(versions[a], versions[b], "overlap")
-        report.unlabelled[pair] = span_f1(versions[a], versions[b], "exact", labelled=False)
-        report.unlabelled_overlap[pair] = span_f1(
-            versions[a], versions[b], "overlap", labelled=False
-        )
-        report.token_kappa[pair] = token_cohen_kappa(versions[a], versions[b], tokens)
-        report.relations[pair] = relation_f1(versions[a], versions[b])
-        report.confusion[pair] = label_confusion(versions[a], versions[b])
-    report.fleiss = token_fleiss_kappa(versions, tokens)
-    report.alpha = krippendorff_nominal(versions, tokens)
-    report.alpha_u = document_unitizing_alpha(versions)
-    report.alpha_u_by_label = document_unitizing_alpha_by_label(versions)
+        both, answered = accepted_only({a: versions[a], b: versions[b]}, answers)
+        x, y = both[a], both[b]
+        report.exact[pair] = _noted(span_f1(x, y, "exact"), answered)
+        report.overlap[pair] = _noted(span_f1(x, y, "overlap"), answered)
+        report.unlabelled[pair] = _noted(span_f1(x, y, "exact", labelled=False), answered)
+        report.unlabelled_overlap[pair] = _noted(span_f1(x, y, "overlap", labelled=False), answered)
+        report.token_kappa[pair] = _noted(token_cohen_kappa(x, y, tokens), answered)
+        report.relations[pair] = _noted(relation_f1(x, y), answered)
+        report.confusion[pair] = label_confusion(x, y)
+    everyone, answered_all = accepted_only(versions, answers, needed=len(names))
+    report.fleiss = _noted(token_fleiss_kappa(everyone, tokens), answered_all)
+    report.alpha = _noted(krippendorff_nominal(some, tokens), answered_some)
+    report.alpha_u = _noted(document_unitizing_alpha(some), answered_some)
+    report.alpha_u_by_label = {
+        label: _noted(score, answered_some)
+        for label, score in document_unitizing_alpha_by_label(some).items()
+    }
     report.answers = answer_agreement(versions)
-    report.per_doc = _per_document(versions)
+    report.per_doc = _per_document(some)
     return report
 
 
-def _memo_tokenizer() -> Callable[[str], list[tuple[int, int]]]:
-    """Tokenize each text once for every statistic of one report (texts repeat per annotator)."""
+def _noted(score: Noted, answered: int) -> Noted:
+    """``score`` with the number of documents the answers policy left out for it."""
+    return replace(score, documents_left_out_answers=answered)
+
+
+def _memo_tokenizer(lang: str) -> Callable[[str], list[tuple[int, int]]]:
+    """Tokenize each text once for every statistic of one report (texts repeat per
+    annotator), with the tokenizer of ``lang``."""
     seen: dict[str, list[tuple[int, int]]] = {}
 
     def tokens(text: str) -> list[tuple[int, int]]:
         if text not in seen:
-            seen[text] = tokenize(text)
+            seen[text] = tokenize(text, lang)
         return seen[text]
 
     return tokens
@@ -180,6 +219,10 @@ class EvaluationReport:
     edits: EditSummary
     problems: list[InputError] = field(default_factory=list)
     """Lines of the files read that could not be read and were left out."""
+    lang: str = "en"
+    """The schema's language. Every statistic of the evaluation compares characters, so none
+    tokenizes today; it is kept so that the report says which tokenizer a token statistic
+    of it would use, as the agreement report does."""
 
 
 def default_prediction(dataset: DatasetStore) -> str:
@@ -193,7 +236,11 @@ def default_prediction(dataset: DatasetStore) -> str:
 
 
 def evaluation_report(
-    dataset: DatasetStore, gold: str = GOLD_ANNOTATOR, pred: str | None = None
+    dataset: DatasetStore,
+    gold: str = GOLD_ANNOTATOR,
+    pred: str | None = None,
+    *,
+    lang: str = "en",
 ) -> EvaluationReport:
     """Precision, recall and F1 of ``pred`` (an annotator or ``model:NAME``) against ``gold``,
     and how the people changed the suggestions."""
@@ -209,6 +256,7 @@ def evaluation_report(
         relations=relation_f1(versions[gold], versions[pred]),
         edits=summarize_edits(r for records in everyone.values() for r in records),
         problems=problems,
+        lang=lang,
     )
 
 
@@ -229,6 +277,7 @@ def _pair_f1(result: PairF1) -> dict[str, object]:
         **counts_json(result.overall),
         "documents": result.documents,
         "documents_left_out": result.documents_left_out,
+        "documents_left_out_answers": result.documents_left_out_answers,
         "per_label": {label: counts_json(c) for label, c in sorted(result.per_label.items())},
     }
 
@@ -241,6 +290,7 @@ def _score(score: Score | None) -> dict[str, object] | None:
         "units": score.units,
         "documents": score.documents,
         "documents_left_out": score.documents_left_out,
+        "documents_left_out_answers": score.documents_left_out_answers,
     }
     if isinstance(score, UnitizingScore):
         data.update(characters=score.characters, observed=score.observed, expected=score.expected)
@@ -257,8 +307,11 @@ def agreement_json(report: AgreementReport) -> dict[str, object]:
     return {
         "annotators": report.annotators,
         "labels": report.labels,
+        "answers_policy": report.answers_policy,
+        "lang": report.lang,
         "documents": report.documents,
         "documents_left_out": report.left_out,
+        "documents_left_out_answers": report.left_out_answers,
         "span_f1_exact": _pairs(report.exact, _pair_f1),
         "span_f1_overlap": _pairs(report.overlap, _pair_f1),
         "span_f1_unlabelled_exact": _pairs(report.unlabelled, _pair_f1),
@@ -293,6 +346,7 @@ def evaluation_json(report: EvaluationReport) -> dict[str, object]:
     return {
         "gold": report.gold,
         "pred": report.pred,
+        "lang": report.lang,
         "entities_exact": _pair_f1(report.exact),
         "entities_overlap": _pair_f1(report.overlap),
         "relations": _pair_f1(report.relations),

@@ -21,8 +21,15 @@ from spacy.tokens import Span as SpacySpan
 from redline.errors import StoreLockedError
 from redline.schema.keys import model_annotator
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Document, Origin, Relation, Span, SuggestedBy
+from redline.schema.records import Annotation, Document, Origin, Span, SuggestedBy
 from redline.store import AnnotatorLog, DatasetStore
+from redline.suggest.pieces import (
+    Found,
+    SourceError,
+    TextTooLongError,
+    cut_pieces,
+    failure_line,
+)
 from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
 from redline.suggest.relation_model import RelationModel
 from redline.suggest.relation_scores import PairScorer
@@ -91,6 +98,13 @@ class Suggester:
 
     def record(self, document: Document, doc: Doc) -> Annotation:
         """The pseudo-annotator's record of one analysed document."""
+        found = Found(document, 1)
+        found.add(0, *self._found(doc))
+        return self._annotation(found)
+
+    def _found(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str, Origin]]]:
+        """The schema's entities of an analysed text (or piece), with offsets in it, and its
+        relations as (head, child) indices into them."""
         rule_spans = {(s.start, s.end, s.label_) for s in doc.spans.get(RULE_ENTITIES_KEY, [])}
         entities = [e for e in doc.ents if e.label_ in self.schema.entity_labels]
         spans = [
@@ -105,14 +119,13 @@ class Suggester:
             )
             for n, entity in enumerate(entities, start=1)
         ]
-        relations = [
-            Relation(id=f"r{n}", head=spans[h].id, child=spans[c].id, label=label, origin=origin)
-            for n, (h, c, label, origin) in enumerate(self._relations(doc, entities), start=1)
-        ]
+        return spans, self._relations(doc, entities)
+
+    def _annotation(self, found: Found) -> Annotation:
         return Annotation.of(
-            document,
-            spans=spans,
-            relations=relations,
+            found.document,
+            spans=found.spans,
+            relations=found.relations,
             answer="accept",
             annotator=self.annotator,
             suggested_by=self.suggested_by,
@@ -133,15 +146,94 @@ class Suggester:
                 found.append((h, c, label, "rule"))
         return found
 
+    def pieces(self, document: Document) -> list[tuple[int, int]]:
+        """Where the document's text is cut to fit the pipeline's ``max_length`` (one piece
+        when it fits; :mod:`redline.suggest.pieces`)."""
+        limit = self.nlp.max_length
+        if len(document.text) <= limit:
+            return [(0, len(document.text))]
+        try:
+            return cut_pieces(document.text, limit)
+        except TextTooLongError as error:
+            raise TextTooLongError(f"document {document.doc_id!r}: {error}") from None
+
     def suggest(
-        self, documents: Iterable[Document], *, batch_size: int = 64, n_process: int = 1
+        self,
+        documents: Iterable[Document],
+        *,
+        batch_size: int = 64,
+        n_process: int = 1,
+        on_failure: Callable[[Document, Exception], None] | None = None,
     ) -> Iterator[Annotation]:
-        """Analyse documents (no cache), in order, with ``nlp.pipe``."""
-        stream = ((d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(
-            stream, as_tuples=True, batch_size=batch_size, n_process=n_process
-        ):
-            yield self.record(document, doc)
+        """Analyse documents (no cache), in order, with one ``nlp.pipe`` stream; a text over
+        the pipeline's ``max_length`` is analysed in pieces and joined again.
+
+        Without ``on_failure`` the first error stops the run. With it, a document that
+        cannot be analysed is handed to it with the error and left out, and the others are
+        analysed all the same: the stream, which an exception ends, is restarted after
+        analysing the documents it had in hand one at a time, to find the one that failed.
+        """
+        queue = iter(documents)
+        while True:
+            open_: dict[int, Found] = {}
+            stream = self._piece_stream(queue, open_, on_failure)
+            try:
+                for doc, (serial, offset) in self.nlp.pipe(
+                    stream, as_tuples=True, batch_size=batch_size, n_process=n_process
+                ):
+                    found = open_[serial]
+                    found.add(offset, *self._found(doc))
+                    if found.complete:
+                        del open_[serial]
+                        yield self._annotation(found)
+                return
+            except SourceError as error:
+                raise error.error from None  # reading the corpus failed: not one document
+            except Exception:
+                if on_failure is None or not open_:
+                    raise
+            for found in open_.values():
+                try:
+                    yield self._alone(found.document)
+                except Exception as error:
+                    on_failure(found.document, error)
+            # ... and on with the documents the dead stream had not reached.
+
+    def _piece_stream(
+        self,
+        documents: Iterator[Document],
+        open_: dict[int, Found],
+        on_failure: Callable[[Document, Exception], None] | None,
+    ) -> Iterator[tuple[str, tuple[int, int]]]:
+        """(piece text, (document serial, offset)) for ``nlp.pipe``; each document is in
+        ``open_`` from its first piece until its record is made."""
+        serial = 0
+        while True:
+            try:
+                document = next(documents)
+            except StopIteration:
+                return
+            except Exception as error:
+                raise SourceError(error) from error
+            serial += 1
+            try:
+                pieces = self.pieces(document)
+            except TextTooLongError as error:
+                if on_failure is None:
+                    raise
+                on_failure(document, error)
+                continue
+            open_[serial] = Found(document, len(pieces))
+            for start, end in pieces:
+                yield document.text[start:end], (serial, start)
+
+    def _alone(self, document: Document) -> Annotation:
+        """One document analysed on its own, piece by piece, in this process."""
+        pieces = self.pieces(document)
+        found = Found(document, len(pieces))
+        for start, end in pieces:
+            found.add(start, *self._found(self.nlp(document.text[start:end])))
+        return self._annotation(found)
 
 
 @dataclass
@@ -152,6 +244,8 @@ class SuggestRun:
     computed: int = 0
     cached: int = 0
     warnings: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    """One line per document that could not be analysed (left out; the others are kept)."""
 
 
 class SuggestionCache:
@@ -204,7 +298,8 @@ def suggest_documents(
 ) -> SuggestRun:
     """Fill the cache for every document: cached ones are reused, the rest analysed in one
     ``nlp.pipe`` stream and saved a batch at a time. ``documents`` is called once per pass,
-    so a corpus is streamed, never held in memory."""
+    so a corpus is streamed, never held in memory. A document that cannot be analysed is
+    one line of ``run.failed``; the others are analysed and saved all the same."""
     run = SuggestRun()
     if suggester.warning:
         run.warnings.append(suggester.warning)
@@ -231,7 +326,12 @@ def suggest_documents(
         if missing:
             wanted = set(missing)
             to_compute = (d for d in documents() if d.doc_id in wanted)
-            records = suggester.suggest(to_compute, batch_size=batch_size, n_process=n_process)
+            records = suggester.suggest(
+                to_compute,
+                batch_size=batch_size,
+                n_process=n_process,
+                on_failure=lambda document, error: run.failed.append(failure_line(document, error)),
+            )
             while batch := list(islice(records, batch_size)):
                 cache.store(batch)
                 run.computed += len(batch)

@@ -61,13 +61,23 @@ def uncertainties(
         return
     for start in range(0, len(documents), batch_size):
         batch = documents[start : start + batch_size]
-        docs = list(nlp.pipe((d.text for d in batch), disable=["ner"]))
+        # A text over the pipeline's max_length is measured piece by piece (the doubt is a
+        # sum, so the pieces' doubts add up to the document's).
+        owners: list[int] = []
+        texts: list[str] = []
+        for n, document in enumerate(batch):
+            for begin, end in suggester.pieces(document):
+                owners.append(n)
+                texts.append(document.text[begin:end])
+        docs = list(nlp.pipe(texts, disable=["ner"]))
         beams = ner.beam_parse(docs, beam_width=BEAM_WIDTH)
-        for doc, beam in zip(docs, beams, strict=True):
+        totals = [0.0] * len(batch)
+        for owner, doc, beam in zip(owners, docs, beams, strict=True):
             spans = _schema_spans(suggester, entity_probabilities(ner.moves.get_beam_parses(beam)))
             entity_doubt = sum(_doubt(p) for p in spans.values())
             relation_doubt = _relation_doubt(suggester, doc, spans) if relations else 0.0
-            yield entity_doubt + relation_doubt
+            totals[owner] += entity_doubt + relation_doubt
+        yield from totals
 
 
 def _schema_spans(suggester: Suggester, spans: dict[EntityKey, float]) -> dict[EntityKey, float]:
