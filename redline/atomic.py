@@ -4,6 +4,10 @@ The new content goes to ``.<name>.<pid>.<random>.part`` beside the target, is fs
 is renamed over the target (then the folder is fsynced, so the rename survives a power cut).
 A process killed mid-write leaves its ``.part`` file behind; the next write of the same
 target removes the parts of processes that no longer exist.
+
+``mkstemp`` creates the part with mode 0600 (it may hold a secret until renamed); before the
+rename it gets the mode ``open()`` would have given a new file, ``0o666 & ~umask``, so that an
+export is as readable by the group or the team as the store's own JSONL files are.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +24,29 @@ from typing import BinaryIO
 from redline.errors import RedlineError, display_path
 
 PART_SUFFIX = ".part"
+_UMASK_LOCK = threading.Lock()
+
+
+def process_umask() -> int:
+    """The process's umask, read without changing it where the kernel tells it (Linux 4.7+:
+    ``Umask:`` in /proc/self/status). Elsewhere the only way is to set it and set it back;
+    for that instant a file another thread creates would get mode 0600 at most, so it is
+    done under a lock, once per process (at import, before a command starts its threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~process_umask()
+"""The mode every file written here ends with (0644 under the usual umask 022)."""
 
 
 @contextmanager
@@ -40,6 +68,9 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
+            # Some file systems (FAT, some network mounts) refuse modes: the data matters more.
+            with contextlib.suppress(OSError):
+                os.fchmod(handle.fileno(), FILE_MODE)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
         _fsync_folder(path.parent)

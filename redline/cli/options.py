@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -24,12 +25,60 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.protocol import is_renderable
 
 from redline.corpus import Corpus
 
+_UNBOUNDED = 1 << 20
+"""The width tables are measured at when nothing limits them."""
+
+
+class FittedConsole(Console):
+    """A console that never cuts a table, or wraps a line, written to a file or a pipe.
+
+    Writing to something that is not a terminal, rich takes the width of whatever terminal
+    it can find (stdin's) or else 80 columns, so ``redline stats > stats.txt`` with long
+    label names got cut or folded columns. Here, unless ``COLUMNS`` names a width, a print to
+    a non-terminal is rendered at least as wide as its widest line needs (80 at the least, so
+    that narrow output is what it always was). A terminal's output is left as rich draws it.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        fitted = self.fitted_width(objects)
+        if fitted is None:
+            super().print(*objects, **kwargs)
+            return
+        chosen = self._width
+        self._width = fitted
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = chosen
+
+    def fitted_width(self, objects: Iterable[Any]) -> int | None:
+        """The width to print ``objects`` at, or None for the console's own: on a terminal,
+        or where a width was given (``COLUMNS``, ``width=``)."""
+        if self._width is not None or self.is_terminal or self.is_jupyter:
+            return None
+        needed = sum(self.natural_width(item) + 1 for item in objects)
+        return max(self.size.width, needed)
+
+    def natural_width(self, item: Any) -> int:
+        """The columns ``item`` takes when nothing limits it: its widest line, a table with
+        no cell wrapped."""
+        renderable = item if is_renderable(item) else str(item)
+        return Measurement.get(self, self.options.update_width(_UNBOUNDED), renderable).maximum
+
+    def fits(self, item: Any) -> bool:
+        """Whether ``item`` fits the console's width (the terminal's, ``COLUMNS`` or 80)
+        without a cell wrapped or cut: how a command picks between a wide layout and a tall
+        one, the same on a terminal and in a pipe."""
+        return self.natural_width(item) <= self.size.width
+
+
 # No emoji codes: a message "file.toml:100: ..." must not print as "file.toml💯 ...".
-out = Console(emoji=False)
-err = Console(stderr=True, emoji=False)
+out = FittedConsole(emoji=False)
+err = FittedConsole(stderr=True, emoji=False)
 
 
 class Names(list[str]):
@@ -68,13 +117,16 @@ def fraction(value: str) -> float:
     return number
 
 
+SCHEMA_HELP = "Label schema: a TOML file's path, or a shipped name (news, generic)."
+"""What every ``--schema`` takes; :func:`redline.schema.shipped.resolve_schema` reads it."""
+
 # Neither path is checked by typer: the library's own messages ("missing.toml: schema file
 # not found") are one "error: ..." line, as every message on stderr must be.
 SchemaOption = Annotated[
     Path | None,
     typer.Option(
         "--schema",
-        help="Label schema (TOML). Default: ./schema/news.toml, else the model's own labels.",
+        help=f"{SCHEMA_HELP} Default: ./schema/news.toml, else generic (the model's own labels).",
     ),
 ]
 KeymapOption = Annotated[

@@ -27,6 +27,12 @@ def review(
     store = open_dataset(dataset, root)
     if auto:
         from redline.review import auto_review
+        from redline.schema.shipped import resolve_schema
+
+        # The merge itself reads no label, but a --schema given is read (one error line
+        # for a typo) rather than silently ignored.
+        if schema is not None:
+            resolve_schema(schema)
 
         result = auto_review(store, reviewer, annotators)
         # Lines of the annotators' files that cannot be read took no part in the merge.

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from redline.errors import RedlineError
+from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
 from redline.store import DatasetStore
 
@@ -24,6 +25,36 @@ class AnnotatorStats:
     seconds: float = 0.0
     invalid_lines: list[str] = field(default_factory=list)
     torn_lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatsLabels:
+    """The labels a stats table shows, in its order, and those no schema knows."""
+
+    entities: list[str]
+    relations: list[str]
+    unknown: list[str]
+    """Labels of the records that the schema does not have (shown after the schema's)."""
+
+
+def stats_labels(rows: Iterable[AnnotatorStats], schema: LabelSchema | None) -> StatsLabels:
+    """Without a schema, the labels the records hold, sorted. With one, every label of the
+    schema in its order (a label nobody used yet shows 0: what is left to do), then the
+    records' labels it does not have, sorted, so that a typo or an old label is seen."""
+    rows = list(rows)
+    used_entities = {label for row in rows for label in row.spans}
+    used_relations = {label for row in rows for label in row.relations}
+    if schema is None:
+        return StatsLabels(sorted(used_entities), sorted(used_relations), [])
+    entities = [e.label for e in schema.entities]
+    relations = [r.label for r in schema.relations]
+    extra_entities = sorted(used_entities - set(entities))
+    extra_relations = sorted(used_relations - set(relations))
+    return StatsLabels(
+        [*entities, *extra_entities],
+        [*relations, *extra_relations],
+        [*extra_entities, *extra_relations],
+    )
 
 
 def dataset_stats(
