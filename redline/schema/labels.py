@@ -271,8 +271,12 @@ class LabelSchema(_SchemaPart):
 
     @property
     def hash(self) -> str:
-        """Short content hash: part of the suggestion cache key and of ``suggested_by``."""
-        canonical = orjson.dumps(self.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+        """Short content hash: part of the suggestion cache key and of ``suggested_by``. An
+        English schema hashes as it did before ``lang`` existed, so no cache goes stale."""
+        content = self.model_dump(mode="json")
+        if content["lang"] == "en":
+            del content["lang"]
+        canonical = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
         return hashlib.sha1(canonical).hexdigest()[:12]
 
     def require_entity_labels(self, labels: Iterable[str]) -> list[str]:
