@@ -141,9 +141,9 @@ def _relation_dicts(
     by_key: dict[RelationKey, dict[str, Any]] = {}
     for item in kept:
         if isinstance(item, dict):
-            head, child = _span_key(item.get("head_span")), _span_key(item.get("child_span"))
-            if head is not None and child is not None and isinstance(item.get("label"), str):
-                by_key[RelationKey(head, child, item["label"])] = item
+            ends = _span_key(item.get("head_span")), _span_key(item.get("child_span"))
+            if ends[0] is not None and ends[1] is not None and isinstance(item.get("label"), str):
+                by_key[RelationKey(ends[0], ends[1], item["label"])] = item
     spans = {s.id: s for s in record.spans}
     dicts: list[dict[str, Any]] = []
     for r in record.relations:

@@ -35,9 +35,15 @@ def _task() -> dict[str, Any]:
         "tokens": tokens,
         "spans": [hun_sen, trong],
         "relations": [
-            {"head": 1, "child": 5, "head_span": hun_sen, "child_span": trong,
-             "label": "meets", "color": "#ffd882"},
-        ],  # fmt: skip
+            {
+                "head": 1,
+                "child": 5,
+                "head_span": hun_sen,
+                "child_span": trong,
+                "label": "meets",
+                "color": "#ffd882",
+            },
+        ],
         "answer": "accept",
         "_input_hash": 1234,
         "_task_hash": -5678,
