@@ -56,6 +56,8 @@ app.command()(metrics.evaluate)
 app.command()(train.train)
 schema_app.command("export")(schema.export)
 schema_app.command("check")(schema.check)
+schema_app.command("from-brat")(schema.from_brat)
+schema_app.command("from-prodigy")(schema.from_prodigy)
 
 
 def _version(value: bool) -> None:
