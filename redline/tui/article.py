@@ -29,9 +29,10 @@ from redline.tui.drag import Drag
 from redline.tui.marks import (
     COMPONENT_CSS,
     COMPONENTS,
-    KIND_ORDER,
     Mark,
     MarkStyles,
+    in_paint_order,
+    mark_overlays,
     selection_style,
     styled_segments,
     with_hints,
@@ -298,12 +299,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         start, end, cells = layout.lines[index]
         if start == end:
             return Strip([], 0)
-        overlays: list[tuple[int, int, Style]] = []
-        line_marks = sorted(
-            self._marks_on_line(index),
-            key=lambda mark: (KIND_ORDER[mark.kind], mark.start, mark.end, mark.label),
-        )
-        overlays.extend((mark.start, mark.end, self._styles.style(mark)) for mark in line_marks)
+        line_marks = in_paint_order(self._marks_on_line(index))
+        overlays = mark_overlays(line_marks, self._styles.style)
         selection = layout.selection_chars(self._selection)
         if selection is not None:
             selected = self._component_style("article--selection") + self._selection_colors

@@ -19,12 +19,16 @@ __all__ = [
     "COMPONENTS",
     "COMPONENT_CSS",
     "KIND_ORDER",
+    "NESTED",
     "OKABE_ITO",
     "Mark",
     "MarkKind",
     "MarkStyles",
     "fallback_color",
+    "in_paint_order",
     "label_colors",
+    "mark_overlays",
+    "nested_marks",
     "selection_color",
     "selection_style",
     "styled_segments",
@@ -36,6 +40,10 @@ MarkKind = Literal["suggested", "confirmed", "rejected"]
 
 KIND_ORDER: dict[MarkKind, int] = {"rejected": 0, "suggested": 1, "confirmed": 2}
 """Paint order where marks overlap: a confirmed span is drawn over a suggestion."""
+
+NESTED = Style(underline=True)
+"""Added to a span inside another (a schema with ``overlap = true``): even of the same label
+and colour, where it starts and ends shows."""
 
 COMPONENTS = frozenset(
     {
@@ -157,6 +165,33 @@ def selection_style(colors: Iterable[str]) -> Style:
     """The selection's colours: :func:`selection_color` with a text colour that reads on it."""
     background = Color.parse(selection_color(colors))
     return Style(bgcolor=background.rich_color, color=background.get_contrast_text(1.0).rich_color)
+
+
+def in_paint_order(marks: Iterable[Mark]) -> list[Mark]:
+    """By kind (:data:`KIND_ORDER`), then an outer span before the spans nested in it, which
+    are painted over it."""
+    return sorted(marks, key=lambda m: (KIND_ORDER[m.kind], m.start, -m.end, m.label))
+
+
+def mark_overlays(
+    marks: list[Mark], style_of: Callable[[Mark], Style]
+) -> list[tuple[int, int, Style]]:
+    """Each mark's style over its characters, in order, and :data:`NESTED` over a nested one."""
+    overlays = [(m.start, m.end, style_of(m)) for m in marks]
+    return overlays + [(m.start, m.end, NESTED) for m in nested_marks(marks)]
+
+
+def nested_marks(marks: Iterable[Mark]) -> list[Mark]:
+    """The marks that lie inside another, not rejected, mark (the same extent is not nested)."""
+    live = [m for m in marks if m.kind != "rejected"]
+    return [
+        m
+        for m in live
+        if any(
+            o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end)
+            for o in live
+        )
+    ]
 
 
 def with_hints(
