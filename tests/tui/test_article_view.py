@@ -389,6 +389,29 @@ def test_suggested_confirmed_rejected_styles_differ() -> None:
     run(text, scenario, size=(60, 4))
 
 
+def test_a_nested_span_is_painted_over_its_outer_span_and_underlined() -> None:
+    text = "the Vermont Air National Guard arrived"
+
+    async def scenario(app: Host, view: ArticleView, pilot: Any) -> None:
+        view.set_label_colors({"Org": "#ff0000", "Place": "#0000ff"})
+        view.set_marks(
+            [
+                Mark(0, 30, "Org", "confirmed"),  # the Vermont Air National Guard
+                Mark(4, 11, "Place", "confirmed"),  # Vermont
+                Mark(12, 30, "Org", "confirmed"),  # Air National Guard: same label inside
+            ]
+        )
+        view.set_cursor(5)  # on "arrived"
+        outer = style_of(view, 0, "the ")
+        place = style_of(view, 0, "Vermont")
+        same_label = style_of(view, 0, "Air National Guard")
+        assert outer.bgcolor == RichColor.parse("#ff0000") and not outer.underline
+        assert place.bgcolor == RichColor.parse("#0000ff") and place.underline
+        assert same_label.bgcolor == outer.bgcolor and same_label.underline
+
+    run(text, scenario, size=(60, 4))
+
+
 def test_cursor_selection_and_relation_end_styles() -> None:
     text = "Alice met Bob near Paris"
 
