@@ -1,5 +1,8 @@
 """``redline import``: records made elsewhere (a format of :data:`redline.formats.READERS`),
-validated against the schema, into an annotator's file; all or nothing unless told."""
+validated against the schema, into an annotator's file; all or nothing unless told. The rules
+(records skipped whole, duplicates merged, unchanged records not appended) are those of
+:mod:`redline.formats.importing`; here they are said: a line per warning and per problem, and
+one summary counting records."""
 
 from __future__ import annotations
 
@@ -27,8 +30,23 @@ def import_records(
     dataset: Annotated[str, typer.Option(help="Dataset to import into.")],
     annotator: Annotated[str, typer.Option(help="Whose records they become.")],
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the valid records despite problems.")
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid records despite problems; a record with one is left out whole.",
+        ),
     ] = False,
+    id_key: Annotated[
+        str | None,
+        typer.Option(
+            "--id-key",
+            metavar="KEY",
+            help=(
+                "Where a document's id comes from in each task or line (dotted path, e.g. "
+                "meta.id or _input_hash); default: the format's own rule"
+            ),
+        ),
+    ] = None,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
@@ -37,13 +55,24 @@ def import_records(
 
     store = open_dataset(dataset, root)
     result = import_into(
-        store, in_path, fmt, annotator, resolve_schema(schema), skip_invalid=skip_invalid
+        store,
+        in_path,
+        fmt,
+        annotator,
+        resolve_schema(schema),
+        skip_invalid=skip_invalid,
+        id_key=id_key,
     )
+    for warning in result.warnings:
+        notice("warning", warning)
     for problem in result.problems:
         notice("problem", problem)
     if result.location is None:
         raise RedlineError(
-            f"{len(result.problems)} problem(s) in {display_path(in_path)}; nothing was written "
-            "(fix them, or pass --skip-invalid to import the other records)"
+            f"{len(result.problems)} problem(s) in {result.skipped} record(s) of "
+            f"{display_path(in_path)}; nothing was written (fix them, or pass --skip-invalid "
+            f"to import the other {len(result.records)} record(s) without them)"
         )
-    print_imported(len(result.records), result.location)
+    print_imported(
+        len(result.records), result.location, unchanged=result.unchanged, skipped=result.skipped
+    )

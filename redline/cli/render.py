@@ -21,7 +21,7 @@ from redline.errors import display_path
 
 if TYPE_CHECKING:
     from redline.formats.export import ExportResult
-    from redline.metrics.stats import AnnotatorStats, LabelSummary
+    from redline.metrics.stats import AnnotatorStats, LabelSummary, StatsLabels
     from redline.review import AutoReviewResult
     from redline.schema.labels import LabelSchema
     from redline.suggest import Suggester, SuggestRun
@@ -31,6 +31,12 @@ def print_json(data: object) -> None:
     """``--json``: indented, as bytes (orjson), for machines."""
     sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
     sys.stdout.write("\n")
+
+
+def coloured(label: str, color: str) -> str:
+    """A label as markup in its colour: escaped, as a label may be any name without a space
+    (``[x]`` is one), and plain where the schema gives no colour (``[]`` is no markup)."""
+    return f"[{color}]{escape(label)}[/]" if color else escape(label)
 
 
 def print_wrote(path: Path, console: Console = out) -> None:
@@ -58,7 +64,7 @@ def print_suggestions(
         label = entity.label
         texts = summary.span_texts.get(label, Counter()).most_common(8)
         table.add_row(
-            f"[{entity.color}]{label}[/]",
+            coloured(label, entity.color),
             str(summary.spans[label]),
             str(summary.by_rule[label]),
             str(summary.documents_with[label]),
@@ -74,7 +80,7 @@ def print_suggestions(
     for relation in suggester.schema.relations:
         examples = summary.relation_texts.get(relation.label, Counter()).most_common(4)
         relations.add_row(
-            relation.label,
+            escape(relation.label),
             str(summary.relations[relation.label]),
             escape("; ".join(f"{e} ×{n}" if n > 1 else e for e, n in examples)),
         )
@@ -101,38 +107,116 @@ def print_export(result: ExportResult, source: str, dataset: str, fmt: str) -> N
     )
 
 
-def print_imported(count: int, location: str) -> None:
-    out.print(f"imported {count} record(s) into {escape(location)}")
+def print_imported(count: int, location: str, *, unchanged: int = 0, skipped: int = 0) -> None:
+    """``imported N record(s) into F``, then what was not appended and why: records equal to
+    the stored version, records left out for the problems printed above."""
+    parts = [f"imported {count} record(s) into {escape(location)}"]
+    if unchanged:
+        parts.append(f"{unchanged} unchanged (already stored)")
+    if skipped:
+        parts.append(f"{skipped} skipped (problems above)")
+    out.print("; ".join(parts), soft_wrap=True)  # one line, however long the path
 
 
-def print_stats(rows: list[AnnotatorStats], dataset: str) -> None:
-    """One row per annotator; a column per entity label, then (in italics) per relation."""
-    labels = sorted({label for row in rows for label in row.spans})
-    relation_labels = sorted({label for row in rows for label in row.relations})
-    table = Table(title=f"dataset {dataset}", title_justify="left")
-    for column in ("annotator", "done", "accept", "reject", "ignore", "flagged"):
+def print_stats(rows: list[AnnotatorStats], dataset: str, labels: StatsLabels) -> None:
+    """One row per annotator with a column per entity label, then (in italics) per relation,
+    where that fits the width. With many labels it would not (20 labels at 80 columns were
+    cut to one digit each): then one table per annotator of their progress, and one of the
+    counts with a row per label and a column per annotator (or, with too many annotators for
+    that, a row per label and annotator)."""
+    wide = _stats_wide(rows, dataset, labels)
+    if out.fits(wide):
+        out.print(wide)
+        if labels.relations:
+            out.print("[italic]italic columns are relations[/]")
+        return
+    out.print(_stats_progress(rows, dataset))
+    by_label = _stats_by_label(rows, labels)
+    if not out.fits(by_label):
+        # Too many annotators for a column each; a label too long for any layout stays here.
+        long = _stats_by_label_and_annotator(rows, labels)
+        by_label = long if out.fits(long) else by_label
+    out.print(by_label)
+
+
+_PROGRESS_COLUMNS = ("annotator", "done", "accept", "reject", "ignore", "flagged")
+
+
+def _progress_cells(row: AnnotatorStats) -> list[str]:
+    return [
+        escape(row.annotator),
+        f"{row.documents}/{row.total}",
+        str(row.answers["accept"]),
+        str(row.answers["reject"]),
+        str(row.answers["ignore"]),
+        str(row.flagged),
+    ]
+
+
+def _bad_lines(row: AnnotatorStats) -> str:
+    bad = len(row.invalid_lines) + len(row.torn_lines)
+    return f"[red]{bad}[/]" if bad else "0"
+
+
+def _stats_wide(rows: list[AnnotatorStats], dataset: str, labels: StatsLabels) -> Table:
+    table = Table(title=f"dataset {escape(dataset)}", title_justify="left")
+    for column in _PROGRESS_COLUMNS:
         table.add_column(column, justify="left" if column == "annotator" else "right")
-    for label in labels:
+    for label in labels.entities:
         table.add_column(escape(label), justify="right")
-    for label in relation_labels:
+    for label in labels.relations:
         table.add_column(escape(label), justify="right", style="italic")
     table.add_column("bad lines", justify="right")
     for row in rows:
-        bad = len(row.invalid_lines) + len(row.torn_lines)
         table.add_row(
-            row.annotator,
-            f"{row.documents}/{row.total}",
-            str(row.answers["accept"]),
-            str(row.answers["reject"]),
-            str(row.answers["ignore"]),
-            str(row.flagged),
-            *(str(row.spans[label]) for label in labels),
-            *(str(row.relations[label]) for label in relation_labels),
-            f"[red]{bad}[/]" if bad else "0",
+            *_progress_cells(row),
+            *(str(row.spans[label]) for label in labels.entities),
+            *(str(row.relations[label]) for label in labels.relations),
+            _bad_lines(row),
         )
-    out.print(table)
-    if relation_labels:
-        out.print("[italic]italic columns are relations[/]")
+    return table
+
+
+def _stats_progress(rows: list[AnnotatorStats], dataset: str) -> Table:
+    table = Table(title=f"dataset {escape(dataset)}", title_justify="left")
+    for column in (*_PROGRESS_COLUMNS, "bad lines"):
+        table.add_column(column, justify="left" if column == "annotator" else "right")
+    for row in rows:
+        table.add_row(*_progress_cells(row), _bad_lines(row))
+    return table
+
+
+def _label_rows(labels: StatsLabels) -> list[tuple[str, str]]:
+    """(label, kind) in the table's order: a relation may share an entity's name."""
+    return [(label, "entity") for label in labels.entities] + [
+        (label, "relation") for label in labels.relations
+    ]
+
+
+def _count(row: AnnotatorStats, label: str, kind: str) -> str:
+    return str((row.spans if kind == "entity" else row.relations)[label])
+
+
+def _stats_by_label(rows: list[AnnotatorStats], labels: StatsLabels) -> Table:
+    table = Table(title="spans and relations per label", title_justify="left")
+    table.add_column("label", style="bold")
+    table.add_column("kind")
+    for row in rows:
+        table.add_column(escape(row.annotator), justify="right")
+    for label, kind in _label_rows(labels):
+        table.add_row(escape(label), kind, *(_count(row, label, kind) for row in rows))
+    return table
+
+
+def _stats_by_label_and_annotator(rows: list[AnnotatorStats], labels: StatsLabels) -> Table:
+    table = Table(title="spans and relations per label", title_justify="left")
+    for column in ("label", "kind", "annotator", "count"):
+        table.add_column(column, justify="right" if column == "count" else "left")
+    for label, kind in _label_rows(labels):
+        for row in rows:
+            table.add_row(escape(label), kind, escape(row.annotator), _count(row, label, kind))
+        table.add_section()
+    return table
 
 
 def print_schema(schema: LabelSchema) -> None:
@@ -143,7 +227,7 @@ def print_schema(schema: LabelSchema) -> None:
         table.add_column(column, overflow="fold")
     for entity in schema.entities:
         table.add_row(
-            f"[{entity.color}]{entity.label}[/]",
+            coloured(entity.label, entity.color),
             escape(entity.key),
             "entity",
             "",
@@ -152,10 +236,10 @@ def print_schema(schema: LabelSchema) -> None:
     for relation in schema.relations:
         constraint = f"{'|'.join(relation.head)} → {'|'.join(relation.child)}"
         table.add_row(
-            relation.label,
+            escape(relation.label),
             escape(relation.key),
             "relation",
-            constraint,
+            escape(constraint),
             escape(relation.description),
         )
     out.print(table)

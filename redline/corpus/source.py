@@ -29,8 +29,13 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 class Corpus:
     """A source of documents, read lazily; iterate it as often as needed."""
 
-    def __init__(self, source: str | Path, stdin: IO[bytes] | None = None) -> None:
+    def __init__(
+        self, source: str | Path, stdin: IO[bytes] | None = None, *, id_key: str | None = None
+    ) -> None:
         self.source = str(source)
+        self.id_key = id_key
+        """Where each JSONL line's id is (a dotted path, ``meta.id``), instead of the usual
+        keys; files are named by their name whatever it says."""
         self.problems: list[InputError] = []
         self._stdin = stdin
         self._spooled: Path | None = None
@@ -65,13 +70,14 @@ class Corpus:
     def is_jsonl_file(self) -> bool:
         """Whether the documents are the lines of one named JSONL file (not stdin): the one
         kind of corpus that is costly to read through and can be told apart from its later
-        versions by its size, modification time and inode, so the kind an index is kept of."""
-        return self.source != STDIN and self._is_jsonl(Path(self.source))
+        versions by its size, modification time and inode, so the kind an index is kept of.
+        Not with an :attr:`id_key`: the ids then depend on more than the file."""
+        return self.source != STDIN and self._is_jsonl(Path(self.source)) and self.id_key is None
 
     def scan_ids(self) -> Iterator[tuple[str, Locator]]:
         """Every good document's id, once and in order, with where it is: checked as iteration
         checks (into :attr:`problems`), but without building the documents of a JSONL file."""
-        for item, locator in self._checked(ids_only=True):
+        for item, _, locator in self._checked(ids_only=True):
             yield item if isinstance(item, str) else item.doc_id, locator
 
     def read(self, locator: Locator) -> Document:
@@ -85,7 +91,7 @@ class Corpus:
             with path.open("rb") as handle:
                 handle.seek(locator.offset)
                 raw = handle.readline()
-            item = document_from_line(raw, Location(shown, locator.line))
+            item = document_from_line(raw, Location(shown, locator.line), self.id_key)
         if isinstance(item, InputError):
             raise RedlineError(f"{item} (the file changed since it was opened)")
         return item[0]
@@ -95,12 +101,19 @@ class Corpus:
         that they are reported just as if the corpus had been read through now."""
         self.problems = list(problems)
 
+    def located(self) -> Iterator[tuple[Document, Location]]:
+        """Each document with its place (the file, and the line of a JSONL file): where an
+        import reports what it finds in it, as the corpus reports its bad lines."""
+        for item, location, _ in self._checked(ids_only=False):
+            assert isinstance(item, Document)
+            yield item, location
+
     def _documents(self) -> Iterator[tuple[Document, Locator]]:
-        for item, locator in self._checked(ids_only=False):
+        for item, _, locator in self._checked(ids_only=False):
             assert isinstance(item, Document)
             yield item, locator
 
-    def _checked(self, *, ids_only: bool) -> Iterator[tuple[Document | str, Locator]]:
+    def _checked(self, *, ids_only: bool) -> Iterator[tuple[Document | str, Location, Locator]]:
         """Every good document (or just its id) once, in order; the rest become problems."""
         self.problems = []
         seen: set[str] = set()
@@ -114,7 +127,7 @@ class Corpus:
                 self.problems.append(InputError(location, f"duplicate doc_id {doc_id!r}; skipped"))
                 continue
             seen.add(doc_id)
-            yield document, locator
+            yield document, location, locator
 
     def size_hint(self) -> int:
         """How many documents there are at most, without decoding them (for progress bars)."""
@@ -148,7 +161,7 @@ class Corpus:
                 item = read_text_file(file, display_path(file))
                 yield item if isinstance(item, InputError) else (*item, Locator(file))
         elif self._is_jsonl(path):
-            yield from read_jsonl(path, shown, ids_only=ids_only)
+            yield from read_jsonl(path, shown, ids_only=ids_only, id_key=self.id_key)
         else:
             item = read_text_file(path, shown, by_hash=self.source == STDIN)
             yield item if isinstance(item, InputError) else (*item, Locator(path))

@@ -3,17 +3,20 @@
 One registry of each: :data:`WRITERS` (what ``redline export`` writes) and :data:`READERS`
 (what ``redline import`` reads), which the CLI takes its choices from. Every writer takes
 ``(records, out, schema)`` and returns the paths it wrote; every reader takes
-``(path, annotator, schema, problems)`` and yields each record with its place, adding what it
-cannot read to ``problems``. :mod:`.export` and :mod:`.importing` drive them.
+``(path, annotator, schema, problems, *, id_key=None)`` and yields each record with its place,
+adding what it cannot read (and :class:`~redline.errors.InputWarning`s) to ``problems``;
+``id_key`` is where a document's id comes from in each task or line (a dotted path), None for
+the format's own rule. :mod:`.export` and :mod:`.importing` drive them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
+from redline.corpus.source import JSONL_SUFFIXES
 from redline.errors import InputError, Location, RedlineError
 from redline.formats.brat import export_brat_folder, read_brat
 from redline.formats.conll import export_conll_file
@@ -29,6 +32,9 @@ WriteRecords = Callable[[Iterable[Annotation], Path, LabelSchema], list[Path]]
 ReadRecords = Callable[
     [Path, str, LabelSchema, list[InputError]], Iterator[tuple[Annotation, Location]]
 ]
+"""A reader; it also takes ``id_key`` by keyword, which is passed only when one is given (so
+a reader of the format's own rule alone still fits)."""
+RecordUnit = Literal["line", "file", "document"]
 
 
 def _same(out: Path) -> Path:
@@ -65,11 +71,30 @@ class Writer:
 
 @dataclass(frozen=True)
 class Reader:
-    """An import format: how it reads, and from a file or a folder."""
+    """An import format: how it reads, from a file or a folder, and what one record is."""
 
     name: str
     read: ReadRecords
     source: Literal["file", "folder", "file or folder"]
+    record: Literal["line", "file", "document", "line or file"]
+    """What one record is, so that ``--skip-invalid`` leaves a record out whole and counts
+    records, not problems: a line (JSONL, Prodigy), a file of the folder, a document (brat:
+    its ``.txt`` and ``.ann``, whose problems name either), or for text a line of a JSONL
+    corpus, else a file. A document's id comes from an id key only where a record is a line."""
+
+    def record_unit(self, path: Path) -> RecordUnit:
+        """What one record is when reading ``path``."""
+        if self.record != "line or file":
+            return self.record
+        return "line" if path.suffix.lower() in JSONL_SUFFIXES and path.is_file() else "file"
+
+    def record_of(self, unit: RecordUnit, location: Location) -> tuple[str, int | None]:
+        """The record a problem (or a record) at ``location`` belongs to, as a key."""
+        if unit == "line":
+            return location.path, location.line
+        if unit == "document":
+            return str(PurePath(location.path).with_suffix("")), None
+        return location.path, None
 
 
 WRITERS: dict[str, Writer] = {
@@ -93,10 +118,10 @@ WRITERS: dict[str, Writer] = {
 READERS: dict[str, Reader] = {
     reader.name: reader
     for reader in (
-        Reader("prodigy", import_prodigy, "file"),
-        Reader("brat", read_brat, "folder"),
-        Reader("jsonl", import_jsonl, "file"),
-        Reader("text", import_text, "file or folder"),
+        Reader("prodigy", import_prodigy, "file", record="line"),
+        Reader("brat", read_brat, "folder", record="document"),
+        Reader("jsonl", import_jsonl, "file", record="line"),
+        Reader("text", import_text, "file or folder", record="line or file"),
     )
 }
 
@@ -113,4 +138,4 @@ def reader_of(name: str) -> Reader:
     return READERS[name]
 
 
-__all__ = ["READERS", "WRITERS", "Reader", "Writer", "reader_of", "writer_of"]
+__all__ = ["READERS", "WRITERS", "Reader", "RecordUnit", "Writer", "reader_of", "writer_of"]
