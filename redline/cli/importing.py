@@ -15,7 +15,6 @@ from redline.cli.options import RootOption, SchemaOption, notice, one_of
 from redline.cli.render import print_imported
 from redline.errors import RedlineError, display_path
 from redline.formats import READERS
-from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
 
 
@@ -51,17 +50,14 @@ def import_records(
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Import Prodigy, brat, our JSONL or plain text as records, validated against the schema."""
-    from redline.formats.importing import import_into
+    from redline.formats.importing import import_into, import_schema
 
     store = open_dataset(dataset, root)
+    labels, notes = import_schema(in_path, fmt, schema)
+    for note in notes:
+        notice("warning", note)
     result = import_into(
-        store,
-        in_path,
-        fmt,
-        annotator,
-        resolve_schema(schema),
-        skip_invalid=skip_invalid,
-        id_key=id_key,
+        store, in_path, fmt, annotator, labels, skip_invalid=skip_invalid, id_key=id_key
     )
     for warning in result.warnings:
         notice("warning", warning)

@@ -30,8 +30,10 @@ import orjson
 
 from redline.errors import InputError, InputWarning, Location, RedlineError, display_path
 from redline.formats import RecordUnit, reader_of
+from redline.formats.brat_conf import schema_beside
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span
+from redline.schema.shipped import resolve_schema
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.tokens import loose_edge
 
@@ -100,6 +102,17 @@ def import_file(
         key=lambda w: (w.location.path, w.location.line or 0),
     )
     return result
+
+
+def import_schema(path: Path, fmt: str, named: str | Path | None) -> tuple[LabelSchema, list[str]]:
+    """The schema an import checks against, and notes on what it cannot hold: the one named;
+    else, for brat, the ``annotation.conf`` beside the data (as brat finds it); else the
+    default (:func:`~redline.schema.shipped.resolve_schema`)."""
+    if named is None and fmt == "brat" and Path(path).is_dir():
+        beside = schema_beside(Path(path))
+        if beside is not None:
+            return beside
+    return resolve_schema(named), []
 
 
 def import_into(

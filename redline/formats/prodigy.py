@@ -125,7 +125,15 @@ def to_prodigy(
         task.setdefault("_annotator_id", record.annotator)
         meta["doc_id"] = record.doc_id
     task["meta"] = meta
-    task = with_hashes(task)
+    if came_from_prodigy:  # what the task did not have, it does not get (when it says nothing)
+        unsaid = {"spans": [], "relations": [], "meta": {}, "answer": "accept"}
+        for key, empty in unsaid.items():
+            if key not in kept.get("keys", unsaid) and task[key] == empty:
+                del task[key]
+        if "tokens" not in kept:
+            del task["tokens"]
+    else:  # a new task: hashed as Prodigy hashes one (a task from Prodigy keeps its own)
+        task = with_hashes(task)
     if not came_from_prodigy:
         task[REDLINE_KEY] = _ours(record)
     elif not _gives_back(task, record, lang):

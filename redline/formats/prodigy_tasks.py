@@ -136,6 +136,7 @@ def _kept(task: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
         return {FOREIGN_KEY: {"task": fields}} if fields else {}
     kept: dict[str, Any] = {
         "task": fields,
+        "keys": [k for k in task if k in MODELLED and k != REDLINE_KEY],
         "spans": [s for s in task.get("spans") or [] if isinstance(s, dict)],
         "relations": [r for r in task.get("relations") or [] if isinstance(r, dict)],
     }

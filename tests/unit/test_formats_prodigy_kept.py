@@ -103,11 +103,8 @@ def test_a_span_inside_a_token_cuts_only_that_token() -> None:
     assert back["tokens"][:8] == task["tokens"][:8]
 
 
-def test_a_task_without_hashes_gets_prodigys() -> None:
-    task = _task()
-    for key in ("_input_hash", "_task_hash"):
-        del task[key]
-    back = to_prodigy(from_prodigy(copy.deepcopy(task), "alice", WHERE))
+def test_a_record_made_in_redline_gets_prodigy_hashes() -> None:
+    back = to_prodigy(make_record("r-1", TEXT, spans=[span("s1", 0, 7)]))
     assert back["_input_hash"] == input_hash({"text": TEXT})
     assert isinstance(back["_task_hash"], int)
 
@@ -134,3 +131,8 @@ def test_a_record_made_in_redline_is_tokenized_in_the_schemas_language() -> None
     task = to_prodigy(record, lang="es")
     spanish = [t.text for t in spacy.blank("es").make_doc(text) if not t.is_space]
     assert [t["text"] for t in task["tokens"]] == spanish
+
+
+def test_a_task_gets_no_field_it_did_not_have() -> None:
+    task = {"text": TEXT, "label": "POLITICS", "answer": "accept", "_input_hash": 1}
+    assert to_prodigy(from_prodigy(copy.deepcopy(task), "alice", WHERE)) == task
