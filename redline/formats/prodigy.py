@@ -127,9 +127,9 @@ def to_prodigy(
     task["meta"] = meta
     if came_from_prodigy:  # what the task did not have, it does not get (when it says nothing)
         unsaid = {"spans": [], "relations": [], "meta": {}, "answer": "accept"}
-        for key, empty in unsaid.items():
-            if key not in kept.get("keys", unsaid) and task[key] == empty:
-                del task[key]
+        for field, empty in unsaid.items():
+            if field not in kept.get("keys", unsaid) and task[field] == empty:
+                del task[field]
         if "tokens" not in kept:
             del task["tokens"]
     else:  # a new task: hashed as Prodigy hashes one (a task from Prodigy keeps its own)

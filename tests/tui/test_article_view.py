@@ -405,9 +405,12 @@ def test_a_nested_span_is_painted_over_its_outer_span_and_underlined() -> None:
         outer = style_of(view, 0, "the ")
         place = style_of(view, 0, "Vermont")
         same_label = style_of(view, 0, "Air National Guard")
-        assert outer.bgcolor == RichColor.parse("#ff0000") and not outer.underline
-        assert place.bgcolor == RichColor.parse("#0000ff") and place.underline
-        assert same_label.bgcolor == outer.bgcolor and same_label.underline
+        assert outer.bgcolor == RichColor.parse("#ff0000")
+        assert not outer.underline
+        assert place.bgcolor == RichColor.parse("#0000ff")
+        assert place.underline
+        assert same_label.bgcolor == outer.bgcolor
+        assert same_label.underline
 
     run(text, scenario, size=(60, 4))
 

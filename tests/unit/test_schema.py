@@ -430,3 +430,49 @@ def test_touching_spans_and_rejected_overlaps_are_fine(news_schema: LabelSchema)
         rejected=[span("r", 0, 7, "PERSON", origin="model", edit=None)],
     )
     assert news_schema.record_problems(record) == []
+
+
+# -- other tools' labels -------------------------------------------------------------------
+
+BYO = """
+name = "byo"
+overlap = true
+lang = "es"
+[[entities]]
+label = "Merge-org"
+[[entities]]
+label = "c"
+key = "1"
+[[entities]]
+label = "B.1"
+[[relations]]
+label = "rel.x"
+head = ["Merge-org"]
+child = ["c", "B.1"]
+"""
+
+
+def test_labels_of_any_case_and_punctuation_load_and_get_free_keys(tmp_path: Path) -> None:
+    path = tmp_path / "byo.toml"
+    path.write_text(BYO, encoding="utf-8")
+    schema = load_schema(path)
+    assert [(e.label, e.key) for e in schema.entities] == [
+        ("Merge-org", "2"),  # "1" is taken by c: the next free key
+        ("c", "1"),
+        ("B.1", "3"),
+    ]
+    assert [r.key for r in schema.relations] == ["a"]
+    assert schema.allow_overlap  # `overlap` is the TOML spelling
+    assert schema.lang == "es"
+
+
+def test_a_language_spacy_does_not_have_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(BYO.replace('lang = "es"', 'lang = "zz"'), encoding="utf-8")
+    with pytest.raises(InputError, match="spaCy has no language 'zz'"):
+        load_schema(path)
+
+
+def test_an_english_schema_hashes_as_before_lang_existed() -> None:
+    """The demo's cached suggestions were made before `lang`: they must stay valid."""
+    assert load_schema(NEWS_SCHEMA).hash == "c57685bddd20"
