@@ -11,6 +11,10 @@ shifted back by :func:`strip_bom`'s ``shift``. A U+FEFF anywhere else is text an
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from redline.errors import InputError, Location, display_path
+
 BOM = "\ufeff"
 BOM_BYTES = BOM.encode("utf-8")
 
@@ -25,3 +29,15 @@ def strip_bom(text: str) -> tuple[str, int]:
 def strip_bom_bytes(raw: bytes) -> bytes:
     """The bytes of a file without a leading UTF-8 mark."""
     return raw[len(BOM_BYTES) :] if raw.startswith(BOM_BYTES) else raw
+
+
+def read_without_bom(path: Path) -> bytes:
+    """An input file's bytes without a leading mark; an InputError naming the file when it
+    cannot be read."""
+    shown = display_path(path)
+    try:
+        return strip_bom_bytes(Path(path).read_bytes())
+    except FileNotFoundError:
+        raise InputError(Location(shown), "file not found") from None
+    except OSError as error:
+        raise InputError(Location(shown), f"cannot read: {error.strerror}") from None

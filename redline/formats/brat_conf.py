@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from redline.byte_order_mark import strip_bom_bytes
+from redline.byte_order_mark import read_without_bom
 from redline.errors import InputError, Location, display_path
 from redline.schema.derive import model_label_map
 from redline.schema.labels import LabelSchema
@@ -75,12 +75,7 @@ def schema_from_brat_conf(path: Path) -> tuple[LabelSchema, list[str]]:
     that a schema cannot hold (see the module's docstring)."""
     path = Path(path)
     shown = display_path(path)
-    try:
-        raw = strip_bom_bytes(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(Location(shown), "file not found") from None
-    except OSError as error:
-        raise InputError(Location(shown), f"cannot read: {error.strerror}") from None
+    raw = read_without_bom(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import tomli_w
 
-from redline.byte_order_mark import strip_bom_bytes
+from redline.byte_order_mark import read_without_bom
 from redline.errors import InputError, Location, display_path
 from redline.schema.labels import LabelSchema, label_refusal, overlapping_neighbours
 from redline.schema.loading import schema_from_dict
@@ -92,12 +92,7 @@ def schema_from_prodigy(path: Path) -> tuple[LabelSchema, list[str]]:
     file and line); nothing is left out, so there are no notes."""
     path = Path(path)
     shown = display_path(path)
-    try:
-        raw = strip_bom_bytes(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(Location(shown), "file not found") from None
-    except OSError as error:
-        raise InputError(Location(shown), f"cannot read: {error.strerror}") from None
+    raw = read_without_bom(path)
     entities: dict[str, None] = {}
     relations: dict[str, tuple[dict[str, None], dict[str, None]]] = {}
     overlap = False

@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from bench.corpora_common import CORPORA
+from bench.corpora_common import CORPORA, trimmed
 from redline.formats.prodigy_hashes import with_hashes
 from redline.tokens import TokenIndex, split_tokens, tokenize
 
@@ -42,14 +42,6 @@ def _lines(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def load_documents(limit: int | None = None) -> list[Re3dDocument]:
     """Documents with entities (trimmed) and the relations whose two ends are entities."""
     documents: list[Re3dDocument] = []
@@ -62,14 +54,16 @@ def load_documents(limit: int | None = None) -> list[Re3dDocument]:
         }
         for entity in _lines(where / "entities.json"):
             document = found[entity["documentId"]]
-            start, end = _trim(document.text, entity["begin"], entity["end"])
+            start, end = trimmed(document.text, entity["begin"], entity["end"])
             if start < end:
                 document.entities.append((start, end, entity["type"]))
         for relation in _lines(where / "relations.json"):
             document = found[relation["documentId"]]
             ends = []
             for side in ("source", "target"):
-                start, end = _trim(document.text, relation[f"{side}Begin"], relation[f"{side}End"])
+                start, end = trimmed(
+                    document.text, relation[f"{side}Begin"], relation[f"{side}End"]
+                )
                 ends.append(next((e for e in document.entities if e[:2] == (start, end)), None))
             if ends[0] is not None and ends[1] is not None:
                 document.relations.append((ends[0], ends[1], relation["type"]))
