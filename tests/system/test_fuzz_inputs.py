@@ -1205,8 +1205,9 @@ def broken_ann_line(draw: st.DrawFn, record: Annotation, n: int, kind: str | Non
         if " ".join(wrong.split()) == " ".join(quoted.split()):
             wrong += "x"
         return bad(f"{t}\t{span.label} {span.start} {span.end}\t{wrong}".encode())
-    if kind == "overlap":
-        return bad(f"{t}\t{label} {span.start} {span.end}\t{quoted}".encode(), last=True)
+    if kind == "overlap":  # with the span's own label it would be a duplicate, merged
+        other = draw(st.sampled_from(sorted(schema.entity_labels - {span.label})))
+        return bad(f"{t}\t{other} {span.start} {span.end}\t{quoted}".encode(), last=True)
     if kind == "loose_edge":
         before_space = [s for s in record.spans if text[s.end : s.end + 1] == " "]
         s = draw(st.sampled_from(before_space))
@@ -1342,8 +1343,9 @@ def test_broken_brat_files_are_named_by_file_and_line_and_nothing_is_written(
         shown = [f"{case}/{name}" for name in folder.files]
         expected = {(f"{case}/{name}", line) for name, line in folder.expected}
         assert places(outcome.notices("problem"), shown) == expected, outcome.stderr
+        # a folder whose only faults are brat's events and attributes (warnings) imports
         check_import_wrote(outcome, before, digests(here / case), dataset, annotator,
-                           folder.documents if skip_invalid else None)  # fmt: skip
+                           folder.documents if skip_invalid or not expected else None)  # fmt: skip
 
 
 # -- the good parts of the generators are good ---------------------------------------------
