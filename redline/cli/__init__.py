@@ -27,6 +27,7 @@ from redline.cli import (
     schema,
     serve,
     stats,
+    store,
     suggest,
     train,
 )
@@ -43,6 +44,11 @@ app = typer.Typer(
 )
 schema_app = typer.Typer(help="Label schemas and the record format.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+store_app = typer.Typer(
+    help="Where the datasets are: a team's PostgreSQL server, a JSONL folder.",
+    no_args_is_help=True,
+)
+app.add_typer(store_app, name="store")
 
 app.command()(suggest.suggest)
 app.command()(annotate.annotate)
@@ -54,6 +60,8 @@ app.command()(stats.stats)
 app.command()(metrics.agreement)
 app.command()(metrics.evaluate)
 app.command()(train.train)
+store_app.command("migrate")(store.migrate)
+store_app.command("copy")(store.copy)
 schema_app.command("export")(schema.export)
 schema_app.command("check")(schema.check)
 schema_app.command("from-brat")(schema.from_brat)

@@ -14,6 +14,7 @@ from redline.cli.options import (
     KeymapOption,
     RootOption,
     SchemaOption,
+    StoreOption,
     notice,
     one_of,
     progress_bar,
@@ -25,7 +26,7 @@ from redline.corpus.order import ORDERS, DocumentOrder
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, DatasetStore, open_dataset
+from redline.store import DEFAULT_ROOT, DatasetStore, open_store
 from redline.suggest import Suggester
 from redline.worklist import Worklist
 
@@ -72,6 +73,7 @@ def annotate(
     seed: SeedOption = 0,
     retrain_every: RetrainOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Annotate a corpus in the terminal: correct the model's entities and relations."""
     from redline.training.background import Retrainer
@@ -83,10 +85,12 @@ def annotate(
     label_schema = resolve_schema(schema)
     keys = load_keymap(keymap)
     corpus = Corpus(source)
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     suggester = None if no_suggestions else Suggester(label_schema, choose_model(store, model))
     if retrain_every is not None and suggester is None:
         raise RedlineError("--retrain-every needs the model: drop --no-suggestions")
+    if retrain_every is not None and store_url is not None:
+        raise RedlineError("--retrain-every keeps its models beside a JSONL dataset: drop --store")
     worklist = _worklist(corpus, store, annotator, label_schema, suggester, order, seed)
     if retrain_every is not None:
         worklist.retrainer = Retrainer(

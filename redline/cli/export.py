@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.options import RootOption, SchemaOption, fraction, one_of, warn
+from redline.cli.options import RootOption, SchemaOption, StoreOption, fraction, one_of, warn
 from redline.cli.render import print_export
 from redline.formats import WRITERS
 from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, open_store
 
 
 def export(
@@ -37,11 +37,12 @@ def export(
     seed: Annotated[int, typer.Option(help="Seed of the train/dev shuffle.")] = 0,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Export a dataset's gold (or one annotator's) records for training or other tools."""
     from redline.formats.export import export_dataset
 
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     result = export_dataset(store, source, fmt, out_path, resolve_schema(schema), split, seed)
     warn(result.problems)
     print_export(result, source, dataset, fmt)

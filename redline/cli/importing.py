@@ -11,11 +11,11 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.options import RootOption, SchemaOption, notice, one_of
+from redline.cli.options import RootOption, SchemaOption, StoreOption, notice, one_of
 from redline.cli.render import print_imported
 from redline.errors import RedlineError, display_path
 from redline.formats import READERS
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, open_store
 
 
 def import_records(
@@ -48,11 +48,12 @@ def import_records(
     ] = None,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Import Prodigy, brat, our JSONL or plain text as records, validated against the schema."""
     from redline.formats.importing import import_into, import_schema
 
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     labels, notes = import_schema(in_path, fmt, schema)
     for note in notes:
         notice("warning", note)

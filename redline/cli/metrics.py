@@ -13,6 +13,7 @@ from redline.cli.options import (
     Names,
     RootOption,
     SchemaOption,
+    StoreOption,
     comma_names,
     one_of,
     warn,
@@ -22,7 +23,7 @@ from redline.cli.render_metrics import print_agreement, print_evaluation
 from redline.metrics.answers import ANSWER_POLICIES, DEFAULT_ANSWERS, AnswerPolicy
 from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, open_store
 
 
 def agreement(
@@ -54,11 +55,12 @@ def agreement(
     ] = DEFAULT_ANSWERS,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Inter-annotator agreement: span/relation F1, Cohen's and Fleiss' kappa, alpha, alpha_U."""
     from redline.metrics.report import agreement_json, agreement_report
 
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     label_schema = resolve_schema(schema)  # its language cuts the tokens of kappa and alpha
     if labels:
         label_schema.require_entity_labels(labels)
@@ -84,11 +86,12 @@ def evaluate(
     as_json: JsonOption = False,
     schema: SchemaOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Precision, recall and F1 of an annotator or the model against gold, and edit counts."""
     from redline.metrics.report import evaluation_json, evaluation_report
 
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     lang = resolve_schema(schema).lang
     report = evaluation_report(store, gold, pred, lang=lang)
     warn(report.problems)

@@ -139,6 +139,16 @@ RootOption = Annotated[
         "--root", file_okay=False, help="Folder that holds the datasets.", show_default=True
     ),
 ]
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="REDLINE_STORE",
+        metavar="URL|FOLDER",
+        help="Where the datasets are: a postgresql:// URL (a team's server; see `redline store "
+        "migrate`) or a folder of JSONL datasets. Default: $REDLINE_STORE, else --root.",
+    ),
+]
 AnnotatorsOption = Annotated[
     Names | None,
     typer.Option(

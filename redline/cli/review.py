@@ -7,9 +7,16 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.options import AnnotatorsOption, KeymapOption, RootOption, SchemaOption, warn
+from redline.cli.options import (
+    AnnotatorsOption,
+    KeymapOption,
+    RootOption,
+    SchemaOption,
+    StoreOption,
+    warn,
+)
 from redline.cli.render import print_auto_review, print_merged_into_gold
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, open_store
 
 
 def review(
@@ -22,9 +29,10 @@ def review(
     schema: SchemaOption = None,
     keymap: KeymapOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Adjudicate annotators' disagreements into annotations/<dataset>/gold.jsonl."""
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     if auto:
         from redline.review import auto_review
         from redline.schema.shipped import resolve_schema

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from redline.cli.options import SCHEMA_HELP, RootOption, notice, report_skipped, warn
+from redline.cli.options import SCHEMA_HELP, RootOption, StoreOption, notice, report_skipped, warn
 from redline.cli.render import print_stats
 from redline.corpus import Corpus
 from redline.metrics.stats import dataset_stats, stats_labels
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, open_store
 
 
 def stats(
@@ -31,10 +31,11 @@ def stats(
         ),
     ] = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Per annotator: documents done, answers, spans and relations per label, bad lines."""
     label_schema = None if schema is None else resolve_schema(schema)
-    store = open_dataset(dataset, root)
+    store = open_store(dataset, root, store_url)
     corpus = Corpus(source) if source else None
     rows = dataset_stats(store, [d.doc_id for d in corpus] if corpus else None)
     labels = stats_labels(rows, label_schema)

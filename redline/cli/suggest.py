@@ -22,7 +22,7 @@ from redline.corpus import Corpus
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, open_dataset
+from redline.store import DEFAULT_ROOT, DatasetStore, open_dataset
 from redline.store.jsonl import JsonlDataset
 from redline.suggest import Suggester, cached_suggestions, suggest_documents
 from redline.training.models import latest_model
@@ -37,10 +37,10 @@ ModelOption = Annotated[
 ]
 
 
-def choose_model(store: JsonlDataset, model: str | None) -> str | None:
+def choose_model(store: DatasetStore, model: str | None) -> str | None:
     """``--model`` if given, else the dataset's latest trained model, else None (the
-    schema's model)."""
-    if model is not None:
+    schema's model). Trained models are kept beside a JSONL dataset's files."""
+    if model is not None or not isinstance(store, JsonlDataset):
         return model
     trained = latest_model(store)
     return None if trained is None else str(trained)

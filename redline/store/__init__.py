@@ -1,8 +1,11 @@
 """The annotation store: every verified document, append-only, never lost.
 
 :mod:`redline.store.base` is the interface everything above the store talks to;
-:mod:`redline.store.jsonl` is the default backend, a folder of JSONL files.
+:mod:`redline.store.jsonl` is the default backend, a folder of JSONL files;
+:mod:`redline.store.postgres` keeps a team's records on a PostgreSQL server.
 """
+
+from pathlib import Path
 
 from redline.store.base import DEFAULT_ROOT, AnnotatorLog, DatasetStore, check_name
 from redline.store.jsonl import (
@@ -14,6 +17,18 @@ from redline.store.jsonl import (
     JsonlDataset,
     open_dataset,
 )
+from redline.store.postgres import PostgresDataset, is_postgres_url, shown_url
+
+
+def open_store(
+    name: str, root: str | Path = DEFAULT_ROOT, store: str | None = None
+) -> DatasetStore:
+    """The dataset ``name`` in ``store``: a ``postgresql://`` URL, or a folder of JSONL
+    datasets; None: the folder ``root``."""
+    if store is not None and is_postgres_url(store):
+        return PostgresDataset(name, store)
+    return JsonlDataset(name, root if store is None else Path(store))
+
 
 __all__ = [
     "DEFAULT_ROOT",
@@ -25,6 +40,10 @@ __all__ = [
     "DatasetStore",
     "JsonlAnnotatorLog",
     "JsonlDataset",
+    "PostgresDataset",
     "check_name",
+    "is_postgres_url",
     "open_dataset",
+    "open_store",
+    "shown_url",
 ]

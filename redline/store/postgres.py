@@ -1,0 +1,291 @@
+"""The PostgreSQL backend: a team's store on a server every machine reaches.
+
+One table (:mod:`.migrations`) holds every saved version as JSONB beside the columns queries
+need; the rows are append-only (a trigger refuses UPDATE and DELETE). An annotator's log reads
+the ids of its rows once on opening (as the JSONL backend indexes its file) and each record on
+demand. A save returns only after COMMIT has: then the record is on the server's disk. One
+writer per annotator and dataset across machines: the writer holds a session advisory lock,
+and a second one is told who holds it. A connection string's password is never shown.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import zlib
+from collections.abc import Iterator, Sequence
+from functools import cache
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from redline.errors import InputError, Location, RedlineError, StoreLockedError
+from redline.schema.keys import is_model
+from redline.schema.records import Annotation
+from redline.store.base import AnnotatorLog, DatasetStore, check_name
+from redline.store.migrations import LATEST, current_version
+
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(store: str | None) -> bool:
+    return store is not None and store.startswith(SCHEMES)
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:  # psycopg.ProgrammingError: a malformed URL, shown as the scheme only
+        return "postgresql://…"
+    parts.pop("password", None)
+    host, port, user = parts.get("host", ""), parts.get("port", ""), parts.get("user", "")
+    where = f"{user}@" if user else ""
+    where += str(host) + (f":{port}" if port else "")
+    if not host:  # a socket, or what libpq defaults to
+        return "postgresql://" + " ".join(f"{k}={v}" for k, v in parts.items())
+    return f"postgresql://{where}/{parts.get('dbname', '')}"
+
+
+def unavailable(url: str, error: Exception) -> RedlineError:
+    """One line for a server that cannot be reached or refused us (no password in it)."""
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    password = _password(url)
+    if password:
+        reason = reason.replace(password, "…")
+    return RedlineError(f"database unavailable at {shown_url(url)}: {reason}")
+
+
+def _password(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return str(conninfo_to_dict(url).get("password") or "")
+    except Exception:
+        return ""
+
+
+def connect(url: str) -> Any:
+    """A connection named after who holds it (shown to a second writer)."""
+    import psycopg
+
+    name = f"redline {os.environ.get('USER', 'someone')}@{socket.gethostname()} pid {os.getpid()}"
+    try:
+        return psycopg.connect(url, application_name=name[:63], connect_timeout=10)
+    except psycopg.Error as error:
+        raise unavailable(url, error) from None
+
+
+@cache
+def _checked(url: str) -> None:
+    """The database's tables are this redline's (checked once per process and URL)."""
+    with connect(url) as connection:
+        version = current_version(connection)
+    if version != LATEST:
+        what = "has no redline tables" if version == 0 else f"has tables of version {version}"
+        advice = (
+            "run `redline store migrate`"
+            if version < LATEST
+            else "upgrade redline (the database was migrated by a newer one)"
+        )
+        raise RedlineError(f"{shown_url(url)} {what} (this redline needs {LATEST}): {advice}")
+
+
+class PostgresAnnotatorLog(AnnotatorLog):
+    """One annotator's rows of one dataset."""
+
+    def __init__(self, url: str, dataset: str, annotator: str, *, write: bool) -> None:
+        self.url = url
+        self.dataset = dataset
+        self.annotator = annotator
+        self.writable = write
+        self.problems: list[InputError] = []
+        self.torn: list[InputError] = []
+        self._connection: Any = connect(url)
+        self._newest: dict[str, int] = {}
+        self._older: dict[str, list[int]] = {}
+        self._by_text: dict[str, list[int]] = {}
+        try:
+            if write:
+                self._lock()
+            self._load()
+        except BaseException:
+            self._connection.close()
+            raise
+
+    def _lock_key(self) -> tuple[int, int]:
+        def signed(name: str) -> int:
+            return zlib.crc32(name.encode()) - (1 << 31)
+
+        return signed(self.dataset), signed(self.annotator)
+
+    def _lock(self) -> None:
+        first, second = self._lock_key()
+        got = self._connection.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", [first, second]
+        ).fetchone()
+        self._connection.commit()
+        if got and got[0]:
+            return
+        holder = self._connection.execute(
+            "SELECT a.application_name, a.client_addr, a.backend_start FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+            "AND l.classid = %s AND l.objid = %s AND l.granted",
+            [first & 0xFFFFFFFF, second & 0xFFFFFFFF],
+        ).fetchone()
+        self._connection.commit()
+        who = "another redline"
+        if holder:
+            name, address, since = holder
+            who = f"{name or 'a client'} from {address or 'this server'} since {since:%H:%M}"
+        raise StoreLockedError(
+            f"{self.location} is being written by {who}; one writer per annotator at a time"
+        )
+
+    def _load(self) -> None:
+        rows = self._connection.execute(
+            "SELECT sequence, doc_id, text_sha1 FROM redline_records "
+            "WHERE dataset = %s AND annotator = %s ORDER BY sequence",
+            [self.dataset, self.annotator],
+        ).fetchall()
+        self._connection.commit()
+        for sequence, doc_id, sha1 in rows:
+            self._remember(sequence, doc_id, sha1)
+
+    def _remember(self, sequence: int, doc_id: str, sha1: str) -> None:
+        previous = self._newest.get(doc_id)
+        if previous is not None:
+            self._older.setdefault(doc_id, []).append(previous)
+        self._newest[doc_id] = sequence
+        self._by_text.setdefault(sha1, []).append(sequence)
+
+    def append(self, record: Annotation) -> None:
+        self.append_many([record])
+
+    def append_many(self, records: Sequence[Annotation]) -> None:
+        """All the records in one transaction; returns once COMMIT has."""
+        import psycopg
+        from psycopg.types.json import Jsonb
+
+        if not records:
+            return
+        if not self.writable:
+            raise RedlineError(f"{self.location} was opened read-only")
+        rows: list[tuple[Any, ...]] = []
+        for record in records:
+            if record.annotator != self.annotator:
+                raise RedlineError(
+                    f"a record of annotator {record.annotator!r} cannot go into {self.location}"
+                )
+            try:
+                data = orjson.loads(orjson.dumps(record.model_dump(mode="json")))
+            except (orjson.JSONEncodeError, ValueError) as error:
+                raise RedlineError(
+                    f"cannot save {record.doc_id!r} to {self.location}: {error}; "
+                    "nothing was written"
+                ) from None
+            rows.append(
+                (self.dataset, self.annotator, record.doc_id, record.text_sha1, record.answer,
+                 record.created_at, Jsonb(data, dumps=lambda d: orjson.dumps(d).decode()))
+            )  # fmt: skip
+        try:
+            with self._connection.transaction(), self._connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO redline_records (dataset, annotator, doc_id, text_sha1, "
+                    "answer, created_at, record) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                    "RETURNING sequence",
+                    rows,
+                    returning=True,
+                )
+                sequences: list[int] = []
+                while True:
+                    found = cursor.fetchone()
+                    if found is not None:
+                        sequences.append(found[0])
+                    if not cursor.nextset():
+                        break
+        except psycopg.OperationalError as error:
+            raise unavailable(self.url, error) from None
+        except psycopg.Error as error:
+            raise RedlineError(
+                f"could not save to {self.location}: {error}; nothing was written"
+            ) from None
+        for record, sequence in zip(records, sequences, strict=True):
+            self._remember(sequence, record.doc_id, record.text_sha1)
+
+    def _read(self, sequences: Sequence[int]) -> list[Annotation]:
+        rows = self._connection.execute(
+            "SELECT sequence, record FROM redline_records WHERE sequence = ANY(%s)",
+            [list(sequences)],
+        ).fetchall()
+        self._connection.commit()
+        by_sequence = dict(rows)
+        records: list[Annotation] = []
+        for sequence in sequences:
+            try:
+                records.append(Annotation.model_validate(by_sequence[sequence]))
+            except (KeyError, ValidationError) as error:
+                raise InputError(
+                    Location(f"{self.location} row {sequence}"), f"not a record: {error}"
+                ) from None
+        return records
+
+    def newest(self, doc_id: str) -> Annotation | None:
+        sequence = self._newest.get(doc_id)
+        return None if sequence is None else self._read([sequence])[0]
+
+    def history(self, doc_id: str) -> list[Annotation]:
+        if doc_id not in self._newest:
+            return []
+        return self._read([*self._older.get(doc_id, []), self._newest[doc_id]])
+
+    def doc_ids(self) -> list[str]:
+        return list(self._newest)
+
+    def iter_newest(self) -> Iterator[Annotation]:
+        """Streamed in batches: one query per thousand records, not one each."""
+        doc_ids = self.doc_ids()
+        for start in range(0, len(doc_ids), 1000):
+            yield from self._read([self._newest[d] for d in doc_ids[start : start + 1000]])
+
+    def with_text(self, sha1: str) -> Iterator[Annotation]:
+        for sequence in reversed(self._by_text.get(sha1, [])):
+            yield self._read([sequence])[0]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._newest
+
+    def __len__(self) -> int:
+        return len(self._newest)
+
+    @property
+    def location(self) -> str:
+        return f"{shown_url(self.url)} dataset {self.dataset} annotator {self.annotator}"
+
+    def close(self) -> None:
+        if not self._connection.closed:
+            self._connection.close()  # ends the session: its advisory lock goes with it
+
+
+class PostgresDataset(DatasetStore):
+    """A dataset's rows in a PostgreSQL database."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = check_name("dataset", name)
+        self.url = url
+        _checked(url)
+
+    def annotators(self, include_models: bool = True) -> list[str]:
+        with connect(self.url) as connection:
+            rows = connection.execute(
+                "SELECT DISTINCT annotator FROM redline_records WHERE dataset = %s", [self.name]
+            ).fetchall()
+        names = sorted(row[0] for row in rows)
+        return names if include_models else [n for n in names if not is_model(n)]
+
+    def open(self, annotator: str, *, write: bool = False) -> PostgresAnnotatorLog:
+        check_name("annotator", annotator)
+        return PostgresAnnotatorLog(self.url, self.name, annotator, write=write)
