@@ -190,8 +190,9 @@ def report_skipped(corpus: Corpus) -> None:
         err.print(f"[yellow]{corpus.skipped} document(s) skipped[/]")
 
 
-def progress_bar() -> Progress:
-    """A progress bar on stderr, so that stdout holds only the results."""
+def progress_bar(*, terminal_only: bool = False) -> Progress:
+    """A progress bar on stderr, so that stdout holds only the results; ``terminal_only``:
+    none at all when stderr is not a terminal (the result line says it all)."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -201,4 +202,5 @@ def progress_bar() -> Progress:
         TimeRemainingColumn(),
         console=err,
         transient=False,
+        disable=terminal_only and not err.is_terminal,
     )

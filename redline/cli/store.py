@@ -41,7 +41,7 @@ def copy(
     record is looked for in DST."""
     from redline.store.copying import copy_store
 
-    with progress_bar() as bar:
+    with progress_bar(terminal_only=True) as bar:
         task = bar.add_task("copying records", total=None)
         result = copy_store(
             source,
