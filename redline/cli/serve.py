@@ -8,6 +8,7 @@ without it.
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from typing import TYPE_CHECKING, Annotated
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from redline.cli.annotate import OrderOption, RetrainOption, SeedOption
-from redline.cli.options import RootOption, SchemaOption, notice
+from redline.cli.options import RootOption, SchemaOption, StoreOption, notice
 from redline.cli.suggest import ModelOption
 from redline.corpus import Corpus
 from redline.errors import RedlineError
@@ -70,6 +71,7 @@ def serve(
     seed: SeedOption = 0,
     retrain_every: RetrainOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
     check_serve_host(host, public)
@@ -87,6 +89,10 @@ def serve(
     command += ["--order", order, "--seed", str(seed)]
     if retrain_every is not None:
         command += ["--retrain-every", str(retrain_every)]
+    if store_url is not None:
+        # to each session's process by its environment: a password on a command line is
+        # there for anyone on the machine to read (ps)
+        os.environ["REDLINE_STORE"] = store_url
     if host not in LOCAL_HOSTS:
         notice(
             "warning",

@@ -11,6 +11,7 @@ from rich.markup import escape
 from redline.cli.options import (
     RootOption,
     SchemaOption,
+    StoreOption,
     err,
     notice,
     progress_bar,
@@ -22,7 +23,7 @@ from redline.corpus import Corpus
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, DatasetStore, open_dataset
+from redline.store import DEFAULT_ROOT, DatasetStore, open_store
 from redline.store.jsonl import JsonlDataset
 from redline.suggest import Suggester, cached_suggestions, suggest_documents
 from redline.training.models import latest_model
@@ -68,13 +69,14 @@ def suggest(
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per spaCy batch.")] = 64,
     model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,
+    store_url: StoreOption = None,
 ) -> None:
     """Pre-annotate a corpus with the model and the schema's rules (cached per text). A text
     longer than the model's limit is analysed in pieces; a document that cannot be analysed
     is one problem line and exit code 1, and the others' suggestions are saved."""
     label_schema = resolve_schema(schema)
     corpus = Corpus(source)
-    store = open_dataset(dataset or corpus.name, root)
+    store = open_store(dataset or corpus.name, root, store_url)
     suggester = Suggester(label_schema, choose_model(store, model))
     # Said before the run: a missing model (rules only) is worth knowing while it runs.
     warn([suggester.warning] if suggester.warning else [])

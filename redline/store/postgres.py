@@ -10,6 +10,7 @@ and a second one is told who holds it. A connection string's password is never s
 
 from __future__ import annotations
 
+import getpass
 import os
 import socket
 import zlib
@@ -72,11 +73,18 @@ def connect(url: str) -> Any:
     """A connection named after who holds it (shown to a second writer)."""
     import psycopg
 
-    name = f"redline {os.environ.get('USER', 'someone')}@{socket.gethostname()} pid {os.getpid()}"
+    name = f"redline {_user()}@{socket.gethostname()} pid {os.getpid()}"
     try:
         return psycopg.connect(url, application_name=name[:63], connect_timeout=10)
     except psycopg.Error as error:
         raise unavailable(url, error) from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return f"uid {os.getuid()}"
 
 
 @cache
