@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from redline.schema.labels import LabelSchema
 from redline.schema.loading import load_schema
 from tests.support.data import NEWS_SCHEMA
+from tests.support.postgres import fresh_database, server_url, skip_reason
 
 
 @pytest.fixture
@@ -19,3 +22,14 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """Indexes of big corpora go to a cache folder of the test run, not the user's ~/.cache
     (child processes inherit it through the environment)."""
     monkeypatch.setenv("REDLINE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a database of its own on a real PostgreSQL server (``REDLINE_TEST_POSTGRES``,
+    or a throwaway cluster of this worker), dropped after the test; skips when there is none."""
+    url = server_url()
+    if url is None:
+        pytest.skip(skip_reason())
+    with fresh_database(url) as database:
+        yield database

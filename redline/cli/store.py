@@ -30,7 +30,7 @@ def migrate(
     with connect(store_url) as connection:
         applied = apply(connection)
     done = f"applied migration(s) {', '.join(map(str, applied))}" if applied else "up to date"
-    out.print(f"{shown_url(store_url)}: {done} (version {LATEST})", markup=False)
+    out.print(f"{shown_url(store_url)}: {done} (version {LATEST})", markup=False, soft_wrap=True)
 
 
 def copy(
@@ -56,4 +56,5 @@ def copy(
         f"copied {result.copied} record(s) of {len(result.datasets)} dataset(s) into {shown}; "
         f"{result.already} already there; {result.verified} verified",
         markup=False,
+        soft_wrap=True,
     )
