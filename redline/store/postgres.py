@@ -115,7 +115,8 @@ class PostgresAnnotatorLog(AnnotatorLog):
         self._connection: Any = connect(url)
         self._newest: dict[str, int] = {}
         self._older: dict[str, list[int]] = {}
-        self._by_text: dict[str, list[int]] = {}
+        self._texts: list[tuple[int, str]] = []
+        self._by_text: dict[str, list[int]] | None = None  # made when first asked for
         try:
             if write:
                 self._lock()
@@ -168,7 +169,9 @@ class PostgresAnnotatorLog(AnnotatorLog):
         if previous is not None:
             self._older.setdefault(doc_id, []).append(previous)
         self._newest[doc_id] = sequence
-        self._by_text.setdefault(sha1, []).append(sequence)
+        self._texts.append((sequence, sha1))
+        if self._by_text is not None:
+            self._by_text.setdefault(sha1, []).append(sequence)
 
     def append(self, record: Annotation) -> None:
         self.append_many([record])
@@ -260,6 +263,10 @@ class PostgresAnnotatorLog(AnnotatorLog):
             yield from self._read([self._newest[d] for d in doc_ids[start : start + 1000]])
 
     def with_text(self, sha1: str) -> Iterator[Annotation]:
+        if self._by_text is None:
+            self._by_text = {}
+            for sequence, text in self._texts:
+                self._by_text.setdefault(text, []).append(sequence)
         for sequence in reversed(self._by_text.get(sha1, [])):
             yield self._read([sequence])[0]
 
