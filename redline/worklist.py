@@ -57,13 +57,25 @@ class Worklist(QueueProgress):
             raise RedlineError(f"{corpus.source}: no documents to annotate")
         if order == "uncertain" and suggester is None:
             raise RedlineError("--order uncertain needs the model: drop --no-suggestions")
+        plan = dataset.routes()
+        routed = None if plan is None else set(plan.documents_of(annotator))
         self.log: AnnotatorLog = dataset.open(annotator, write=True)
-        if order != "corpus":
-            try:
+        try:
+            if order != "corpus":
                 self.index = self._ordered(self.index.finish(), order, seed, on_progress)
-            except BaseException:
-                self.log.close()  # the lock, for whoever opens the log next
-                raise
+            if routed is not None:  # `redline route`: only this annotator's documents
+                base = self.index.finish()
+                whole = (
+                    base if isinstance(base, OrderedIndex) else OrderedIndex(base, range(len(base)))
+                )
+                self.index = whole.only(routed)
+                if not self.index.has(0):
+                    raise RedlineError(
+                        f"none of the documents routed to {annotator!r} are in {corpus.source}"
+                    )
+        except BaseException:
+            self.log.close()  # the lock, for whoever opens the log next
+            raise
         self._cache: SuggestionCache | None = None
         self._cache_lock = threading.Lock()
         self._suggested: dict[int, Annotation | None] = {}

@@ -24,6 +24,7 @@ from redline.cli import (
     importing,
     metrics,
     review,
+    route,
     schema,
     serve,
     stats,
@@ -57,6 +58,7 @@ app.command("export")(export.export)
 app.command("import")(importing.import_records)
 app.command()(serve.serve)
 app.command()(stats.stats)
+app.command()(route.route)
 app.command()(metrics.agreement)
 app.command()(metrics.evaluate)
 app.command()(train.train)

@@ -23,8 +23,7 @@ from redline.corpus import Corpus
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, DatasetStore, open_store
-from redline.store.jsonl import JsonlDataset
+from redline.store import DEFAULT_ROOT, DatasetStore, JsonlDataset, open_store
 from redline.suggest import Suggester, cached_suggestions, suggest_documents
 from redline.training.models import latest_model
 

@@ -21,13 +21,20 @@ ORDERS: tuple[str, ...] = get_args(DocumentOrder)
 
 
 class OrderedIndex:
-    """A complete corpus index seen through a permutation of its positions."""
+    """A complete corpus index seen through a permutation of its positions (or, for an
+    annotator routed part of the corpus, through some of them)."""
 
     complete = True
 
-    def __init__(self, index: CorpusIndex, positions: Sequence[int]) -> None:
+    def __init__(
+        self, index: CorpusIndex, positions: Sequence[int], *, subset: bool = False
+    ) -> None:
         self.base = index.finish()
-        if sorted(positions) != list(range(len(self.base.doc_ids))):
+        everything = list(range(len(self.base.doc_ids)))
+        if subset:
+            if len(set(positions)) != len(positions) or not set(positions) <= set(everything):
+                raise ValueError("a part of a corpus is some of its positions, each once")
+        elif sorted(positions) != everything:
             raise ValueError("an order must be a permutation of the corpus's positions")
         self._positions = list(positions)
         self.doc_ids = [self.base.doc_ids[p] for p in self._positions]
@@ -52,6 +59,13 @@ class OrderedIndex:
 
     def finish(self) -> OrderedIndex:
         return self
+
+    def only(self, doc_ids: set[str]) -> OrderedIndex:
+        """This order, with only the documents ``doc_ids`` (a routed annotator's)."""
+        kept = [
+            p for p, doc_id in zip(self._positions, self.doc_ids, strict=True) if doc_id in doc_ids
+        ]
+        return OrderedIndex(self.base, kept, subset=True)
 
 
 def random_order(count: int, seed: int) -> list[int]:

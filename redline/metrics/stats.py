@@ -61,20 +61,29 @@ def dataset_stats(
     dataset: DatasetStore, doc_ids: Collection[str] | None = None
 ) -> list[AnnotatorStats]:
     """Counts over each annotator's newest records. ``doc_ids`` (a corpus) sets the total and
-    limits the counts to it; without it the total is every document anyone has saved."""
+    limits the counts to it; without it the total is every document anyone has saved. An
+    annotator the dataset's routing plan names counts over their own documents only."""
     annotators = dataset.annotators()
     if not annotators:
         raise RedlineError(f"dataset {dataset.name!r} has no annotations yet")
     logs = [dataset.open(name) for name in annotators]
     try:
+        plan = dataset.routes()
+        corpus_given = doc_ids is not None
         if doc_ids is None:
             everything: set[str] = set()
             for log in logs:
                 everything.update(log.doc_ids())
             doc_ids = everything
-        wanted = set(doc_ids)
+        everyone = set(doc_ids)
         result = []
         for log in logs:
+            # a routed annotator's total is their queue (`redline route`), not the corpus
+            queue = None if plan is None else plan.assignments.get(log.annotator)
+            if queue is None:
+                wanted = everyone
+            else:
+                wanted = set(queue) & everyone if corpus_given else set(queue)
             stats = AnnotatorStats(annotator=log.annotator, total=len(wanted))
             stats.invalid_lines = [str(p) for p in log.problems]
             stats.torn_lines = [str(p) for p in log.torn]

@@ -14,9 +14,8 @@ from redline.store.jsonl import (
     RECORD_SUFFIX,
     TORN_SUFFIX,
     JsonlAnnotatorLog,
-    JsonlDataset,
-    open_dataset,
 )
+from redline.store.jsonl_dataset import JsonlDataset, open_dataset
 from redline.store.postgres import PostgresDataset, is_postgres_url, shown_url
 
 

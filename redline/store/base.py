@@ -15,6 +15,7 @@ from types import TracebackType
 from redline.errors import InputError, RedlineError
 from redline.schema.keys import is_person
 from redline.schema.records import Annotation, Document
+from redline.schema.routes import RoutingPlan
 
 DEFAULT_ROOT = Path("annotations")
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
@@ -118,6 +119,15 @@ class DatasetStore(ABC):
 
     @abstractmethod
     def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
+
+    @abstractmethod
+    def routes(self) -> RoutingPlan | None:
+        """The dataset's routing plan (``redline route``), None when every annotator gets every
+        document."""
+
+    @abstractmethod
+    def save_routes(self, plan: RoutingPlan) -> None:
+        """Keep a new plan (the newest is the one in force)."""
 
     def people(self) -> list[str]:
         """The annotators whose versions are compared and reviewed: no model, not gold."""

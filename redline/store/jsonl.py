@@ -25,9 +25,8 @@ from redline.errors import (
     display_path,
 )
 from redline.index_cache import WORTH_CACHING, IndexCache
-from redline.schema.keys import is_model
 from redline.schema.records import Annotation
-from redline.store.base import DEFAULT_ROOT, AnnotatorLog, DatasetStore, check_name
+from redline.store.base import AnnotatorLog
 from redline.store.files import (
     count_newlines,
     digest_before,
@@ -351,36 +350,6 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     def __del__(self) -> None:
         self.close()
-
-
-class JsonlDataset(DatasetStore):
-    """``<root>/<name>/``: one JSONL file per annotator."""
-
-    def __init__(self, name: str, root: str | Path = DEFAULT_ROOT) -> None:
-        self.name = check_name("dataset", name)
-        self.root = Path(root)
-        self.folder = self.root / name
-
-    def exists(self) -> bool:
-        return self.folder.is_dir()
-
-    def path_of(self, annotator: str) -> Path:
-        return self.folder / f"{check_name('annotator', annotator)}{RECORD_SUFFIX}"
-
-    def annotators(self, include_models: bool = True) -> list[str]:
-        if not self.folder.is_dir():
-            return []
-        names = sorted(p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file())
-        if include_models:
-            return names
-        return [n for n in names if not is_model(n)]
-
-    def open(self, annotator: str, *, write: bool = False) -> JsonlAnnotatorLog:
-        return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write)
-
-
-def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:
-    return JsonlDataset(name, root)
 
 
 def _is_record(raw: bytes) -> bool:

@@ -1,6 +1,6 @@
 """The PostgreSQL store's tables, created and upgraded by numbered migrations.
 
-Each migration runs once, in order, in its own transaction, and is recorded in
+Each migration runs once, in order, and is recorded in
 ``redline_migrations``; ``redline store migrate`` applies the ones a database lacks. A store
 refuses a database whose tables are older (or newer) than this redline's, so two versions of
 redline never write one table two ways.
@@ -40,6 +40,19 @@ MIGRATIONS: list[str] = [
         BEFORE TRUNCATE ON redline_records
         FOR EACH STATEMENT EXECUTE FUNCTION redline_append_only();
     """,
+    # 2: a dataset's routing plans (the newest in force), append-only as the records
+    """
+    CREATE TABLE redline_routes (
+        sequence bigserial PRIMARY KEY,
+        dataset text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        plan jsonb NOT NULL
+    );
+    CREATE INDEX redline_routes_by_dataset ON redline_routes (dataset, sequence);
+    CREATE TRIGGER redline_routes_append_only
+        BEFORE UPDATE OR DELETE ON redline_routes
+        FOR EACH ROW EXECUTE FUNCTION redline_append_only();
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
@@ -62,8 +75,8 @@ def current_version(connection: Any) -> int:
 
 
 def migrate(connection: Any) -> list[int]:
-    """Apply the migrations the database lacks, each in its own transaction; returns their
-    numbers. Two processes migrating at once take turns on an advisory lock."""
+    """Apply the migrations the database lacks, all in one transaction (all or none); returns
+    their numbers. Two processes migrating at once take turns on an advisory lock."""
     applied: list[int] = []
     with connection.transaction():
         connection.execute("SELECT pg_advisory_xact_lock(hashtext('redline migrations'))")

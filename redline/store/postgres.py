@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from redline.errors import InputError, Location, RedlineError, StoreLockedError
 from redline.schema.keys import is_model
 from redline.schema.records import Annotation
+from redline.schema.routes import RoutingPlan
 from redline.store.base import AnnotatorLog, DatasetStore, check_name
 from redline.store.migrations import LATEST, current_version
 
@@ -300,6 +301,23 @@ class PostgresDataset(DatasetStore):
             ).fetchall()
         names = sorted(row[0] for row in rows)
         return names if include_models else [n for n in names if not is_model(n)]
+
+    def routes(self) -> RoutingPlan | None:
+        with connect(self.url) as connection:
+            row = connection.execute(
+                "SELECT plan FROM redline_routes WHERE dataset = %s ORDER BY sequence DESC LIMIT 1",
+                [self.name],
+            ).fetchone()
+        return None if row is None else RoutingPlan.model_validate(row[0])
+
+    def save_routes(self, plan: RoutingPlan) -> None:
+        from psycopg.types.json import Jsonb
+
+        with connect(self.url) as connection:
+            connection.execute(
+                "INSERT INTO redline_routes (dataset, plan) VALUES (%s, %s)",
+                [self.name, Jsonb(plan.model_dump(mode="json"))],
+            )
 
     def open(self, annotator: str, *, write: bool = False) -> PostgresAnnotatorLog:
         check_name("annotator", annotator)

@@ -1,0 +1,62 @@
+"""A JSONL dataset: ``<root>/<name>/``, one file per annotator (:mod:`.jsonl`), and the
+dataset's routing plan in ``routes.json`` beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from pydantic import ValidationError
+
+from redline.atomic import write_atomic
+from redline.errors import InputError, Location, describe_validation_error, display_path
+from redline.schema.keys import is_model
+from redline.schema.routes import RoutingPlan
+from redline.store.base import DEFAULT_ROOT, DatasetStore, check_name
+from redline.store.jsonl import RECORD_SUFFIX, JsonlAnnotatorLog
+
+ROUTES_FILE = "routes.json"
+
+
+class JsonlDataset(DatasetStore):
+    """``<root>/<name>/``: one JSONL file per annotator."""
+
+    def __init__(self, name: str, root: str | Path = DEFAULT_ROOT) -> None:
+        self.name = check_name("dataset", name)
+        self.root = Path(root)
+        self.folder = self.root / name
+
+    def exists(self) -> bool:
+        return self.folder.is_dir()
+
+    def path_of(self, annotator: str) -> Path:
+        return self.folder / f"{check_name('annotator', annotator)}{RECORD_SUFFIX}"
+
+    def annotators(self, include_models: bool = True) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        names = sorted(p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file())
+        if include_models:
+            return names
+        return [n for n in names if not is_model(n)]
+
+    def open(self, annotator: str, *, write: bool = False) -> JsonlAnnotatorLog:
+        return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write)
+
+    def routes(self) -> RoutingPlan | None:
+        path = self.folder / ROUTES_FILE
+        if not path.is_file():
+            return None
+        try:
+            return RoutingPlan.model_validate_json(path.read_bytes())
+        except ValidationError as error:
+            raise InputError(
+                Location(display_path(path)), describe_validation_error(error)
+            ) from None
+
+    def save_routes(self, plan: RoutingPlan) -> None:
+        write_atomic(self.folder / ROUTES_FILE, orjson.dumps(plan.model_dump(mode="json")))
+
+
+def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:
+    return JsonlDataset(name, root)
