@@ -30,6 +30,7 @@ from redline.cli import (
     stats,
     store,
     suggest,
+    team,
     train,
 )
 from redline.cli.options import err, notice, out
@@ -50,6 +51,9 @@ store_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(store_app, name="store")
+team_app = typer.Typer(help="A team's sign-in tokens for `serve --team`.", no_args_is_help=True)
+app.add_typer(team_app, name="team")
+team_app.command("add")(team.add)
 
 app.command()(suggest.suggest)
 app.command()(annotate.annotate)

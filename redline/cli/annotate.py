@@ -58,8 +58,17 @@ def annotate(
     ],
     dataset: Annotated[str, typer.Option(help="Dataset to save into (a folder under --root).")],
     annotator: Annotated[
-        str, typer.Option(help="Your name: your versions go to <annotator>.jsonl.")
-    ],
+        str | None,
+        typer.Option(help="Your name: your versions go to <annotator>.jsonl (or use --team)."),
+    ] = None,
+    team: Annotated[
+        bool,
+        typer.Option(
+            "--team",
+            help="Ask for a team member's token (`redline team add`) and open their own queue: "
+            "what each session of `serve --team` runs.",
+        ),
+    ] = False,
     schema: SchemaOption = None,
     start: Annotated[
         str | None, typer.Option(help="Open this doc id first (default: the first not yet saved).")
@@ -85,8 +94,16 @@ def annotate(
     label_schema = resolve_schema(schema)
     keys = load_keymap(keymap)
     corpus = Corpus(source)
+    if team == (annotator is not None):
+        raise RedlineError("give --annotator NAME, or --team to sign in with a token (not both)")
     store = open_store(dataset, root, store_url)
     suggester = None if no_suggestions else Suggester(label_schema, choose_model(store, model))
+    if team:
+        if retrain_every is not None:
+            raise RedlineError("--retrain-every is for one annotator's session, not --team")
+        _team_session(corpus, store, label_schema, suggester, order, seed, keys)
+        return
+    assert annotator is not None
     if retrain_every is not None and suggester is None:
         raise RedlineError("--retrain-every needs the model: drop --no-suggestions")
     if retrain_every is not None and store_url is not None:
@@ -108,6 +125,29 @@ def annotate(
         # are known only now; listed after the UI, where they stay readable.
         worklist.finish_index()
         report_skipped(corpus)
+
+
+def _team_session(
+    corpus: Corpus,
+    store: DatasetStore,
+    schema: LabelSchema,
+    suggester: Suggester | None,
+    order: str,
+    seed: int,
+    keys: dict[str, str],
+) -> None:
+    """A served session of a team: nothing opens before a member's token is given."""
+    from redline.team import member_of
+    from redline.tui.app import RedlineApp
+
+    def sign_in(token: str) -> Worklist | None:
+        name = member_of(store, token)
+        if name is None:
+            return None
+        return _worklist(corpus, store, name, schema, suggester, order, seed)
+
+    lost = "the open document's edits that were not saved are lost; every saved version is kept"
+    run_app(RedlineApp(None, keymap=keys, sign_in=sign_in), lost)
 
 
 def run_app(app: App[Any], lost: str) -> None:

@@ -56,7 +56,11 @@ def check_serve_host(host: str, public: bool) -> None:
 def serve(
     source: Annotated[str, typer.Argument(help="As for `redline annotate`.")],
     dataset: Annotated[str, typer.Option(help="Dataset to save into.")],
-    annotator: Annotated[str, typer.Option(help="Your name.")],
+    annotator: Annotated[str | None, typer.Option(help="Your name (or --team).")] = None,
+    team: Annotated[
+        bool,
+        typer.Option("--team", help="Each session asks for a member's token (`redline team add`)."),
+    ] = False,
     schema: SchemaOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -78,10 +82,15 @@ def serve(
     # Checked here, before the server starts: the app it runs for each browser would only
     # fail inside the page.
     check_name("dataset", dataset)
-    check_name("annotator", annotator)
+    if team == (annotator is not None):
+        raise RedlineError("give --annotator NAME, or --team for a team's sign-in (not both)")
     Corpus(source)
     command = [sys.executable, "-m", "redline", "annotate", source, "--dataset", dataset]
-    command += ["--annotator", annotator, "--root", str(root)]
+    if annotator is not None:
+        command += ["--annotator", check_name("annotator", annotator)]
+    else:
+        command += ["--team"]
+    command += ["--root", str(root)]
     if schema is not None:
         command += ["--schema", str(schema)]
     if model is not None:
@@ -97,7 +106,10 @@ def serve(
         notice(
             "warning",
             f"serving on {host}: anyone who can reach it can annotate as you; "
-            "textual-serve has no authentication",
+            "textual-serve has no authentication"
+            if annotator is not None
+            else f"serving on {host}: put it behind TLS (a reverse proxy): tokens cross the "
+            "network",
         )
     _server(shlex.join(command), host, port).serve()
 

@@ -16,6 +16,7 @@ from redline.errors import InputError, RedlineError
 from redline.schema.keys import is_person
 from redline.schema.records import Annotation, Document
 from redline.schema.routes import RoutingPlan
+from redline.schema.team import TeamMember
 
 DEFAULT_ROOT = Path("annotations")
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
@@ -128,6 +129,13 @@ class DatasetStore(ABC):
     @abstractmethod
     def save_routes(self, plan: RoutingPlan) -> None:
         """Keep a new plan (the newest is the one in force)."""
+
+    @abstractmethod
+    def members(self) -> list[TeamMember]:
+        """The team's sign-in entries, oldest first (``redline team add``)."""
+
+    @abstractmethod
+    def save_member(self, member: TeamMember) -> None: ...
 
     def people(self) -> list[str]:
         """The annotators whose versions are compared and reviewed: no model, not gold."""

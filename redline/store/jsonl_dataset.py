@@ -12,10 +12,12 @@ from redline.atomic import write_atomic
 from redline.errors import InputError, Location, describe_validation_error, display_path
 from redline.schema.keys import is_model
 from redline.schema.routes import RoutingPlan
+from redline.schema.team import TeamMember
 from redline.store.base import DEFAULT_ROOT, DatasetStore, check_name
 from redline.store.jsonl import RECORD_SUFFIX, JsonlAnnotatorLog
 
 ROUTES_FILE = "routes.json"
+TEAM_FILE = "team.jsonl"
 
 
 class JsonlDataset(DatasetStore):
@@ -56,6 +58,28 @@ class JsonlDataset(DatasetStore):
 
     def save_routes(self, plan: RoutingPlan) -> None:
         write_atomic(self.folder / ROUTES_FILE, orjson.dumps(plan.model_dump(mode="json")))
+
+    def members(self) -> list[TeamMember]:
+        path = self.folder / TEAM_FILE
+        if not path.is_file():
+            return []
+        members = []
+        for number, line in enumerate(path.read_bytes().splitlines(), start=1):
+            try:
+                members.append(TeamMember.model_validate_json(line))
+            except ValidationError as error:
+                raise InputError(
+                    Location(display_path(path), number), describe_validation_error(error)
+                ) from None
+        return members
+
+    def save_member(self, member: TeamMember) -> None:
+        """Appended whole (the file is private to its owner: it names who may sign in)."""
+        path = self.folder / TEAM_FILE
+        lines = [m.model_dump_json().encode() for m in self.members()]
+        lines.append(member.model_dump_json().encode())
+        write_atomic(path, b"".join(line + b"\n" for line in lines))
+        path.chmod(0o600)
 
 
 def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:

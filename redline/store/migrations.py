@@ -53,6 +53,17 @@ MIGRATIONS: list[str] = [
         BEFORE UPDATE OR DELETE ON redline_routes
         FOR EACH ROW EXECUTE FUNCTION redline_append_only();
     """,
+    # 3: a team's sign-in tokens, as SHA-256 only
+    """
+    CREATE TABLE redline_team (
+        sequence bigserial PRIMARY KEY,
+        dataset text NOT NULL,
+        name text NOT NULL,
+        token_sha256 text NOT NULL,
+        created_at timestamptz NOT NULL
+    );
+    CREATE INDEX redline_team_by_dataset ON redline_team (dataset, sequence);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from redline.errors import InputError, Location, RedlineError, StoreLockedError
 from redline.schema.keys import is_model
 from redline.schema.records import Annotation
 from redline.schema.routes import RoutingPlan
+from redline.schema.team import TeamMember
 from redline.store.base import AnnotatorLog, DatasetStore, check_name
 from redline.store.migrations import LATEST, current_version
 
@@ -317,6 +318,23 @@ class PostgresDataset(DatasetStore):
             connection.execute(
                 "INSERT INTO redline_routes (dataset, plan) VALUES (%s, %s)",
                 [self.name, Jsonb(plan.model_dump(mode="json"))],
+            )
+
+    def members(self) -> list[TeamMember]:
+        with connect(self.url) as connection:
+            rows = connection.execute(
+                "SELECT name, token_sha256, created_at FROM redline_team WHERE dataset = %s "
+                "ORDER BY sequence",
+                [self.name],
+            ).fetchall()
+        return [TeamMember(name=n, token_sha256=h, created_at=c) for n, h, c in rows]
+
+    def save_member(self, member: TeamMember) -> None:
+        with connect(self.url) as connection:
+            connection.execute(
+                "INSERT INTO redline_team (dataset, name, token_sha256, created_at) "
+                "VALUES (%s, %s, %s, %s)",
+                [self.name, member.name, member.token_sha256, member.created_at],
             )
 
     def open(self, annotator: str, *, write: bool = False) -> PostgresAnnotatorLog:

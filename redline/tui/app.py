@@ -19,6 +19,7 @@ from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
 from redline.tui.modals import ConfirmScreen
 from redline.tui.review import ReviewScreen
+from redline.tui.sign_in import SignIn, SignInScreen
 from redline.tui.status_line import show_error
 from redline.worklist import Worklist
 
@@ -59,18 +60,30 @@ class RedlineApp(App[None]):
 
     def __init__(
         self,
-        worklist: DocumentQueue,
+        worklist: DocumentQueue | None,
         *,
         start: int | None = None,
         keymap: dict[str, str] | None = None,
         screen: ScreenFactory | None = None,
+        sign_in: SignIn | None = None,
     ) -> None:
+        """``worklist`` None and ``sign_in`` given: a team's served session, which asks for a
+        token first and then opens that annotator's queue."""
         super().__init__()
-        self.worklist = worklist
+        if worklist is None and sign_in is None:
+            raise ValueError("a queue, or a way to sign in to one")
+        self._queue = worklist
+        self._sign_in = sign_in
         self.start = start
-        self._make_screen = screen or partial(screen_for, worklist, start)
+        self._make_screen = screen
         if keymap:
             self.set_keymap(keymap)
+
+    @property
+    def worklist(self) -> DocumentQueue:
+        if self._queue is None:
+            raise RuntimeError("nobody has signed in yet")
+        return self._queue
 
     _quitting = False
 
@@ -86,7 +99,20 @@ class RedlineApp(App[None]):
         await super().on_event(event)
 
     def on_mount(self) -> None:
-        self.push_screen(self._make_screen())
+        if self._queue is None:
+            assert self._sign_in is not None
+            self.push_screen(SignInScreen(self._sign_in, self.TITLE), self._signed_in)
+        else:
+            self._open(self._queue)
+
+    def _signed_in(self, queue: DocumentQueue | None) -> None:
+        if queue is not None:
+            self._queue = queue
+            self._open(queue)
+
+    def _open(self, queue: DocumentQueue) -> None:
+        make = self._make_screen or partial(screen_for, queue, self.start)
+        self.push_screen(make())
 
     async def run_action(
         self,
@@ -143,4 +169,5 @@ class RedlineApp(App[None]):
         await screen.run_action(action)
 
     def on_unmount(self) -> None:
-        self.worklist.close()
+        if self._queue is not None:
+            self._queue.close()
