@@ -10,6 +10,7 @@ and a second one is told who holds it. A connection string's password is never s
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import socket
@@ -205,21 +206,13 @@ class PostgresAnnotatorLog(AnnotatorLog):
                  record.created_at, Jsonb(data, dumps=lambda d: orjson.dumps(d).decode()))
             )  # fmt: skip
         try:
-            with self._connection.transaction(), self._connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO redline_records (dataset, annotator, doc_id, text_sha1, "
-                    "answer, created_at, record) VALUES (%s, %s, %s, %s, %s, %s, %s) "
-                    "RETURNING sequence",
-                    rows,
-                    returning=True,
-                )
-                sequences: list[int] = []
-                while True:
-                    found = cursor.fetchone()
-                    if found is not None:
-                        sequences.append(found[0])
-                    if not cursor.nextset():
-                        break
+            try:
+                sequences = self._insert(rows)
+            except psycopg.OperationalError:
+                # The connection was lost (the server restarted, a network cut): once more on
+                # a new one, without the rows that did land before it went.
+                self._reconnect()
+                sequences = self._insert(rows, skip_landed=True)
         except psycopg.OperationalError as error:
             raise unavailable(self.url, error) from None
         except psycopg.Error as error:
@@ -228,6 +221,51 @@ class PostgresAnnotatorLog(AnnotatorLog):
             ) from None
         for record, sequence in zip(records, sequences, strict=True):
             self._remember(sequence, record.doc_id, record.text_sha1)
+
+    def _insert(self, rows: list[tuple[Any, ...]], *, skip_landed: bool = False) -> list[int]:
+        """The rows in one transaction; their sequences. ``skip_landed``: a row already
+        stored (the same annotator, doc_id and created_at, to the microsecond) is not
+        inserted again: its COMMIT had gone through before the connection was lost."""
+        sequences: list[int] = []
+        insert = (
+            "INSERT INTO redline_records (dataset, annotator, doc_id, text_sha1, answer, "
+            "created_at, record) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING sequence"
+        )
+        with self._connection.transaction(), self._connection.cursor() as cursor:
+            if not skip_landed:  # the usual save: the whole batch in one round trip
+                cursor.executemany(insert, rows, returning=True)
+                while True:
+                    found = cursor.fetchone()
+                    if found is not None:
+                        sequences.append(found[0])
+                    if not cursor.nextset():
+                        return sequences
+            for row in rows:
+                if skip_landed:
+                    found = cursor.execute(
+                        "SELECT sequence FROM redline_records WHERE dataset = %s AND "
+                        "annotator = %s AND doc_id = %s AND created_at = %s",
+                        [row[0], row[1], row[2], row[5]],
+                    ).fetchone()
+                    if found is not None:
+                        sequences.append(found[0])
+                        continue
+                cursor.execute(insert, row)
+                inserted = cursor.fetchone()
+                assert inserted is not None
+                sequences.append(inserted[0])
+        return sequences
+
+    def _reconnect(self) -> None:
+        """A new session in place of a lost one; a writer takes its lock again (and is told
+        if another writer took it meanwhile)."""
+        import psycopg
+
+        with contextlib.suppress(psycopg.Error):
+            self._connection.close()
+        self._connection = connect(self.url)
+        if self.writable:
+            self._lock()
 
     def _read(self, sequences: Sequence[int]) -> list[Annotation]:
         rows = self._connection.execute(

@@ -13,7 +13,7 @@ import time
 from redline.store import open_store
 from redline.store.migrations import migrate
 from redline.store.postgres import connect
-from tests.support.data import subprocess_env
+from tests.support.data import make_record, subprocess_env
 
 # The writer prints a doc_id only after append() returned, that is after COMMIT: that line is
 # the acknowledgement the UI turns into "saved".
@@ -105,3 +105,24 @@ def test_eight_writers_at_once_lose_nothing(postgres_url: str) -> None:
         with dataset.open(f"annotator{n}") as log:
             assert len(log) == 40
             assert all(len(log.history(d)) == 1 for d in log.doc_ids())
+
+
+def test_a_lost_connection_is_made_again_on_the_next_save(postgres_url: str) -> None:
+    """The server ended the session (a restart, a network cut): the save opens a new one,
+    takes the writer's lock again and lands once."""
+    url = _migrated(postgres_url)
+    with open_store("team", store=url).open("alice", write=True) as log:
+        first = make_record("d1", "Hun Sen met Trong.", annotator="alice")
+        log.append(first)
+        with connect(url) as other:
+            other.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name LIKE 'redline %%' AND pid <> pg_backend_pid() "
+                "AND datname = current_database()"
+            )
+            other.commit()
+        second = make_record("d2", "Another text.", annotator="alice")
+        log.append(second)
+        assert log.newest("d2") == second
+    with open_store("team", store=url).open("alice") as log:
+        assert [len(log.history(d)) for d in log.doc_ids()] == [1, 1]
