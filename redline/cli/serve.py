@@ -77,7 +77,8 @@ def serve(
     root: RootOption = DEFAULT_ROOT,
     store_url: StoreOption = None,
 ) -> None:
-    """The annotate UI in a browser (textual-serve). It has NO authentication: keep it local."""
+    """The annotate UI in a browser: one annotator's, or with --team each session signs in."""
+    # textual-serve itself has no authentication: without --team, keep it on 127.0.0.1.
     check_serve_host(host, public)
     # Checked here, before the server starts: the app it runs for each browser would only
     # fail inside the page.

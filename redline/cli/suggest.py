@@ -70,9 +70,9 @@ def suggest(
     root: RootOption = DEFAULT_ROOT,
     store_url: StoreOption = None,
 ) -> None:
-    """Pre-annotate a corpus with the model and the schema's rules (cached per text). A text
-    longer than the model's limit is analysed in pieces; a document that cannot be analysed
-    is one problem line and exit code 1, and the others' suggestions are saved."""
+    """Pre-annotate a corpus with the model and the schema's rules (cached per text)."""
+    # A text longer than the model's limit is analysed in pieces; a document that cannot be
+    # analysed is one problem line and exit code 1, and the others' suggestions are saved.
     label_schema = resolve_schema(schema)
     corpus = Corpus(source)
     store = open_store(dataset or corpus.name, root, store_url)
