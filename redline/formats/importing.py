@@ -31,6 +31,7 @@ import orjson
 from redline.errors import InputError, InputWarning, Location, RedlineError, display_path
 from redline.formats import RecordUnit, reader_of
 from redline.formats.brat_conf import schema_beside
+from redline.schema.keys import RelationKey, SpanKey
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Relation, Span
 from redline.schema.shipped import resolve_schema
@@ -189,7 +190,7 @@ def merge_duplicates(
     moved: dict[str, str] = {}
     spans, rejected = _once(record.spans, moved), _once(record.rejected, moved)
     span_merged = len(moved)
-    extent = {s.id: (s.start, s.end, s.label) for s in (*spans, *rejected)}
+    extent = {s.id: SpanKey.of(s) for s in (*spans, *rejected)}
     before = len(record.relations) + len(record.rejected_relations)
     relations = _relations_once(record.relations, moved, extent)
     rejected_relations = _relations_once(record.rejected_relations, moved, extent)
@@ -223,10 +224,10 @@ def merge_duplicates(
 
 def _once(spans: list[Span], moved: dict[str, str]) -> list[Span]:
     """Each span once; ``moved`` learns which id each dropped one gave way to."""
-    first: dict[tuple[int, int, str], str] = {}
+    first: dict[SpanKey, str] = {}
     kept: list[Span] = []
     for span in spans:
-        key = (span.start, span.end, span.label)
+        key = SpanKey.of(span)
         if key in first:
             moved[span.id] = first[key]
         else:
@@ -236,14 +237,14 @@ def _once(spans: list[Span], moved: dict[str, str]) -> list[Span]:
 
 
 def _relations_once(
-    relations: list[Relation], moved: dict[str, str], extent: dict[str, tuple[int, int, str]]
+    relations: list[Relation], moved: dict[str, str], extent: dict[str, SpanKey]
 ) -> list[Relation]:
-    seen: set[tuple[tuple[int, int, str], tuple[int, int, str], str]] = set()
+    seen: set[RelationKey] = set()
     kept: list[Relation] = []
     for relation in relations:
         head = moved.get(relation.head, relation.head)
         child = moved.get(relation.child, relation.child)
-        key = (extent[head], extent[child], relation.label)
+        key = RelationKey(extent[head], extent[child], relation.label)
         if key in seen:
             continue
         seen.add(key)
