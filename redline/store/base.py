@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
+import orjson
+
 from redline.errors import InputError, RedlineError
 from redline.schema.keys import is_person
 from redline.schema.records import Annotation, Document
@@ -41,9 +43,28 @@ class AnnotatorLog(ABC):
     torn: list[InputError]
     """Last lines cut off by a crash (quarantined by a writer, left alone by a reader)."""
 
-    @abstractmethod
     def append(self, record: Annotation) -> None:
         """Store a record durably; when this returns, the record survives a crash."""
+        self.append_many([record])
+
+    def encoded(self, records: Sequence[Annotation]) -> list[bytes]:
+        """Each record as the JSON it is stored as, checked before anything is written: a
+        record of another annotator, or one JSON cannot hold (values, nesting deeper than can
+        be written back), is refused and nothing of the batch is saved."""
+        encoded: list[bytes] = []
+        for record in records:
+            if record.annotator != self.annotator:
+                raise RedlineError(
+                    f"a record of annotator {record.annotator!r} cannot go into {self.location}"
+                )
+            try:
+                encoded.append(orjson.dumps(record.model_dump(mode="json")))
+            except (orjson.JSONEncodeError, ValueError) as error:
+                raise RedlineError(
+                    f"cannot save {record.doc_id!r} to {self.location}: {error}; "
+                    "nothing was written"
+                ) from None
+        return encoded
 
     @abstractmethod
     def append_many(self, records: Sequence[Annotation]) -> None:

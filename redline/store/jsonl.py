@@ -14,7 +14,6 @@ from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import orjson
 from pydantic import ValidationError
 
 from redline.errors import (
@@ -244,27 +243,12 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     # -- writing -------------------------------------------------------------------------
 
-    def append(self, record: Annotation) -> None:
-        self.append_many([record])
-
     def append_many(self, records: Sequence[Annotation]) -> None:
         if not records:
             return
         if not self.writable or self._fd is None:
             raise RedlineError(f"{self._shown} was opened read-only")
-        encoded: list[bytes] = []
-        for record in records:
-            if record.annotator != self.annotator:
-                raise RedlineError(
-                    f"a record of annotator {record.annotator!r} cannot go into {self._shown}"
-                )
-            try:
-                encoded.append(orjson.dumps(record.model_dump(mode="json")) + b"\n")
-            except (orjson.JSONEncodeError, ValueError) as error:
-                # values JSON cannot hold, or nesting deeper than can be written back
-                raise RedlineError(
-                    f"cannot save {record.doc_id!r} to {self._shown}: {error}; nothing was written"
-                ) from None
+        encoded = [line + b"\n" for line in self.encoded(records)]
         payload = b"".join(encoded)
         start = self._size
         try:

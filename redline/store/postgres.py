@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
 from redline.errors import InputError, Location, RedlineError, StoreLockedError
@@ -176,9 +175,6 @@ class PostgresAnnotatorLog(AnnotatorLog):
         if self._by_text is not None:
             self._by_text.setdefault(sha1, []).append(sequence)
 
-    def append(self, record: Annotation) -> None:
-        self.append_many([record])
-
     def append_many(self, records: Sequence[Annotation]) -> None:
         """All the records in one transaction; returns once COMMIT has."""
         import psycopg
@@ -188,23 +184,11 @@ class PostgresAnnotatorLog(AnnotatorLog):
             return
         if not self.writable:
             raise RedlineError(f"{self.location} was opened read-only")
-        rows: list[tuple[Any, ...]] = []
-        for record in records:
-            if record.annotator != self.annotator:
-                raise RedlineError(
-                    f"a record of annotator {record.annotator!r} cannot go into {self.location}"
-                )
-            try:
-                data = orjson.loads(orjson.dumps(record.model_dump(mode="json")))
-            except (orjson.JSONEncodeError, ValueError) as error:
-                raise RedlineError(
-                    f"cannot save {record.doc_id!r} to {self.location}: {error}; "
-                    "nothing was written"
-                ) from None
-            rows.append(
-                (self.dataset, self.annotator, record.doc_id, record.text_sha1, record.answer,
-                 record.created_at, Jsonb(data, dumps=lambda d: orjson.dumps(d).decode()))
-            )  # fmt: skip
+        rows = [
+            (self.dataset, self.annotator, record.doc_id, record.text_sha1, record.answer,
+             record.created_at, Jsonb(data, dumps=bytes.decode))
+            for record, data in zip(records, self.encoded(records), strict=True)
+        ]  # fmt: skip
         try:
             try:
                 sequences = self._insert(rows)
