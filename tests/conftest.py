@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from redline.schema.labels import LabelSchema
 from redline.schema.loading import load_schema
+from redline.store.migrations import migrate
+from redline.store.postgres import connect
 from tests.support.data import NEWS_SCHEMA
 from tests.support.postgres import fresh_database, server_url, skip_reason
 
@@ -33,3 +36,15 @@ def postgres_url() -> Iterator[str]:
         pytest.skip(skip_reason())
     with fresh_database(url) as database:
         yield database
+
+
+@pytest.fixture(params=["jsonl", "postgres"])
+def where(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the datasets are, for a test that must hold on both stores: a folder, or a
+    migrated PostgreSQL database of its own."""
+    if request.param == "jsonl":
+        return str(tmp_path / "annotations")
+    url: str = request.getfixturevalue("postgres_url")
+    with connect(url) as connection:
+        migrate(connection)
+    return url

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input
 
 from redline.corpus import Corpus
 from redline.routing import plan_routes
 from redline.schema import load_schema
 from redline.store import open_store
-from redline.store.migrations import migrate
-from redline.store.postgres import connect
 from redline.team import add_member, member_of, token_hash
 from redline.tui.app import RedlineApp
 from redline.tui.document_screen import DocumentScreen
@@ -59,16 +56,6 @@ async def test_a_token_opens_its_annotators_own_queue_and_a_wrong_one_nothing(
     assert record.annotator == "ben"
     assert token not in (root / "seeds" / "team.jsonl").read_text()
     assert token_hash(token) in (root / "seeds" / "team.jsonl").read_text()
-
-
-@pytest.fixture(params=["jsonl", "postgres"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "jsonl":
-        return str(tmp_path / "annotations")
-    url: str = request.getfixturevalue("postgres_url")
-    with connect(url) as connection:
-        migrate(connection)
-    return url
 
 
 def test_a_new_token_replaces_the_old_one(where: str) -> None:

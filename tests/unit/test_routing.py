@@ -15,8 +15,6 @@ from redline.errors import RedlineError
 from redline.routing import plan_routes
 from redline.schema import load_schema
 from redline.store import open_store
-from redline.store.migrations import migrate
-from redline.store.postgres import connect
 from redline.worklist import Worklist
 from tests.support.data import NEWS_SCHEMA, SEEDS
 
@@ -55,16 +53,6 @@ def test_impossible_plans_are_refused() -> None:
         plan_routes(["d1"], ["a", "b"], 3)
     with pytest.raises(RedlineError, match="at least one annotator"):
         plan_routes(["d1"], [], 1)
-
-
-@pytest.fixture(params=["jsonl", "postgres"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "jsonl":
-        return str(tmp_path / "annotations")
-    url: str = request.getfixturevalue("postgres_url")
-    with connect(url) as connection:
-        migrate(connection)
-    return url
 
 
 def test_the_plan_is_kept_and_the_worklist_follows_it(where: str) -> None:

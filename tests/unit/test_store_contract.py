@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,23 +12,9 @@ import pytest
 from redline.errors import RedlineError, StoreLockedError
 from redline.store import DatasetStore, open_store
 from redline.store.copying import copy_store, record_hash
-from redline.store.migrations import migrate
-from redline.store.postgres import connect
 from tests.support.data import make_record, span, subprocess_env
 
 TEXT = "Hun Sen met Nguyễn Phú Trọng in Hà Nội."
-
-
-@pytest.fixture(params=["jsonl", "postgres"])
-def where(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Where the datasets are: a folder, or a migrated PostgreSQL database."""
-    if request.param == "jsonl":
-        yield str(tmp_path / "annotations")
-        return
-    url = request.getfixturevalue("postgres_url")
-    with connect(url) as connection:
-        migrate(connection)
-    yield url
 
 
 def _dataset(where: str, name: str = "team") -> DatasetStore:
