@@ -9,7 +9,7 @@ import typer
 
 from redline.cli.options import notice, out, progress_bar
 from redline.errors import RedlineError
-from redline.store import is_postgres_url, open_store, shown_url
+from redline.store import is_postgres_url, open_store, shown_store, shown_url
 
 
 def migrate(
@@ -49,11 +49,11 @@ def copy(
             lambda name, where: open_store(name, store=where),
             lambda done, total: bar.update(task, completed=done, total=total),
         )
-    shown = shown_url(target) if is_postgres_url(target) else target
     if not result.datasets:
         notice("warning", f"{source}: no dataset to copy")
     out.print(
-        f"copied {result.copied} record(s) of {len(result.datasets)} dataset(s) into {shown}; "
+        f"copied {result.copied} record(s) of {len(result.datasets)} dataset(s) into "
+        f"{shown_store(target)}; "
         f"{result.already} already there; {result.verified} verified",
         markup=False,
         soft_wrap=True,

@@ -79,8 +79,9 @@ def from_prodigy(
     if not isinstance(rejected, list) or not isinstance(rejected_relations, list):
         raise InputError(location, f"{REDLINE_KEY}.rejected and rejected_relations must be lists")
     taken = {str(s.get("id")) for s in rejected if isinstance(s, dict)}
-    tokens = own_tokens if own_tokens is not None else None
-    spans, token_ends = _spans(task, text, ours.get("spans") or {}, taken, location, tokens, lang)
+    spans, token_ends = _spans(
+        task, text, ours.get("spans") or {}, taken, location, own_tokens, lang
+    )
     relations = _relations(task, spans, token_ends, ours.get("relations") or {}, location)
 
     if "doc_id" in ours and id_key is None:

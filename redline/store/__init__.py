@@ -16,7 +16,7 @@ from redline.store.jsonl import (
     JsonlAnnotatorLog,
 )
 from redline.store.jsonl_dataset import JsonlDataset, open_dataset
-from redline.store.postgres import PostgresDataset, is_postgres_url, shown_url
+from redline.store.postgres import PostgresDataset, is_postgres_url, shown_store, shown_url
 
 
 def open_store(
@@ -44,5 +44,6 @@ __all__ = [
     "is_postgres_url",
     "open_dataset",
     "open_store",
+    "shown_store",
     "shown_url",
 ]

@@ -19,7 +19,7 @@ import orjson
 from redline.errors import RedlineError
 from redline.schema.records import Annotation
 from redline.store.base import AnnotatorLog, DatasetStore
-from redline.store.postgres import connect, is_postgres_url, shown_url
+from redline.store.postgres import connect, is_postgres_url, shown_store
 
 Progress = Callable[[int, int], None]
 """Called with (records done, records in all) as the copy goes."""
@@ -94,12 +94,8 @@ def copy_store(
         lost = [r.doc_id for r in records if record_hash(r) not in there]
         if lost:
             raise RedlineError(
-                f"copy to {_shown(target)}: {len(lost)} record(s) of {name}/{annotator} are not "
-                f"in the target after copying (first: {lost[0]!r})"
+                f"copy to {shown_store(target)}: {len(lost)} record(s) of {name}/{annotator} "
+                f"are not in the target after copying (first: {lost[0]!r})"
             )
         result.verified += len(records)
     return result
-
-
-def _shown(store: str) -> str:
-    return shown_url(store) if is_postgres_url(store) else store

@@ -53,6 +53,11 @@ def shown_url(url: str) -> str:
     return f"postgresql://{where}/{parts.get('dbname', '')}"
 
 
+def shown_store(store: str) -> str:
+    """Any store as it may be printed: a folder as it is, a URL without its password."""
+    return shown_url(store) if is_postgres_url(store) else store
+
+
 def unavailable(url: str, error: Exception) -> RedlineError:
     """One line for a server that cannot be reached or refused us (no password in it)."""
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
