@@ -48,6 +48,10 @@ class StoreLockedError(RedlineError):
     """Another process is writing the same annotator file."""
 
 
+class StoreUnavailableError(RedlineError):
+    """The store's server cannot be reached now: trying again later may succeed."""
+
+
 def display_path(path: str | Path) -> str:
     """A path as the user would type it: relative to the working directory when inside it."""
     p = Path(path)

@@ -86,7 +86,10 @@ class QueueProgress:
         """The first document without a saved record; the last one when all are done. Only
         the part of the corpus before it is indexed first."""
         doc_id = self.log.resume_point(self.index.iter_ids())
-        return len(self) - 1 if doc_id is None else self.position_of(doc_id)
+        if doc_id is not None:
+            return self.position_of(doc_id)
+        end = len(self)  # all saved: a queue handed out on demand may have one more to give
+        return end if self.has(end) else end - 1
 
     def position_of(self, doc_id: str) -> int:
         position = self.index.position(doc_id)
@@ -110,6 +113,22 @@ class QueueProgress:
         self.log.append(record)
         if new and self._done is not None and self.index.position(record.doc_id) is not None:
             self._done += 1
+
+    def record_to_save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
+        """The version :meth:`save` appends (refused with a reason when it cannot be saved)."""
+        return session.to_record(answer, seconds)
+
+    def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
+        """Append the version on screen durably, then mark the session clean."""
+        record = self.record_to_save(session, answer, seconds)
+        self.append(record)
+        session.mark_saved(record)
+        return record
+
+    def hold(self, position: int) -> str | None:
+        """Keep a document handed out on demand while it is worked on (see the annotator's
+        worklist); a sentence for the person when it can no longer be kept."""
+        return None
 
 
 class DocumentQueue(Protocol):
@@ -150,6 +169,14 @@ class DocumentQueue(Protocol):
 
     def suggest(self, position: int) -> Annotation | None: ...
 
+    def append(self, record: Annotation) -> None: ...
+
+    def record_to_save(
+        self, session: EditSession, answer: Answer, seconds: float
+    ) -> Annotation: ...
+
     def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation: ...
+
+    def hold(self, position: int) -> str | None: ...
 
     def close(self) -> None: ...

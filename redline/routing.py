@@ -5,7 +5,10 @@ annotator (the agreement sample), and each of the others to exactly ``per_doc`` 
 evenly (no annotator has more than one document more than another of the split part). The
 plan is deterministic (the same corpus, annotators and seed give the same plan on any machine)
 and is kept in the dataset's store, where ``annotate`` finds it: an annotator then meets only
-their own documents, in corpus order.
+their own documents, in corpus order. On PostgreSQL the documents can instead be handed out
+on demand (:mod:`redline.store.postgres_claims`): the same counts, but who does which is
+decided as each annotator asks, so a fast annotator is never idle and a slow one holds
+nothing back.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ def plan_routes(
     per_doc: int,
     everyone_fraction: float = 0.0,
     seed: int = 0,
+    on_demand: bool = False,
+    claim_minutes: float = 30.0,
 ) -> RoutingPlan:
     """The plan for ``doc_ids`` (corpus order): ``round(everyone_fraction * N)`` documents,
     drawn with ``seed``, to everyone; each other document to ``per_doc`` annotators, chosen in
-    turn so that the split part is even."""
+    turn so that the split part is even (``on_demand``: chosen as they ask, by the store)."""
     people = list(dict.fromkeys(annotators))
     if not people:
         raise RedlineError("routing needs at least one annotator")
@@ -42,6 +47,17 @@ def plan_routes(
     drawn = list(order)
     random.Random(seed).shuffle(drawn)
     shared = set(drawn[: round(everyone_fraction * len(order))])
+    if on_demand:
+        return RoutingPlan(
+            per_doc=per_doc,
+            everyone_fraction=everyone_fraction,
+            seed=seed,
+            annotators=people,
+            everyone=[doc_id for doc_id in order if doc_id in shared],
+            on_demand=True,
+            claim_minutes=claim_minutes,
+            documents=order,
+        )
     rest = [doc_id for doc_id in drawn if doc_id not in shared]
     chosen: dict[str, set[str]] = {doc_id: set(people) for doc_id in shared}
     for n, doc_id in enumerate(rest):

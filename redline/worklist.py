@@ -12,13 +12,14 @@ import threading
 from collections.abc import Callable, Sequence
 
 from redline.corpus import Corpus, CorpusIndex
+from redline.corpus.handed_out import HandedOutIndex
 from redline.corpus.order import DocumentOrder, OrderedIndex, random_order, uncertain_order
 from redline.editing import EditSession
 from redline.errors import RedlineError
 from redline.queue import Opened, QueueProgress
 from redline.schema.keys import is_model
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Answer, Document
+from redline.schema.records import Annotation, Document
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.suggest.suggester import Suggester, SuggestionCache
 from redline.suggest.uncertainty import uncertainties
@@ -52,35 +53,68 @@ class Worklist(QueueProgress):
         self.annotator = annotator
         self.schema = schema
         self.suggester = suggester
-        self.index: CorpusIndex | OrderedIndex = corpus.index()
+        self.index: CorpusIndex | OrderedIndex | HandedOutIndex = corpus.index()
         if not self.index.has(0):
             raise RedlineError(f"{corpus.source}: no documents to annotate")
         if order == "uncertain" and suggester is None:
             raise RedlineError("--order uncertain needs the model: drop --no-suggestions")
-        plan = dataset.routes()
+        self.handout = dataset.handout(annotator)
+        plan = None if self.handout is not None else dataset.routes()
         routed = None if plan is None else set(plan.documents_of(annotator))
-        self.log: AnnotatorLog = dataset.open(annotator, write=True)
         try:
-            if order != "corpus":
-                self.index = self._ordered(self.index.finish(), order, seed, on_progress)
-            if routed is not None:  # `redline route`: only this annotator's documents
-                base = self.index.finish()
-                whole = (
-                    base if isinstance(base, OrderedIndex) else OrderedIndex(base, range(len(base)))
-                )
-                self.index = whole.only(routed)
-                if not self.index.has(0):
-                    raise RedlineError(
-                        f"none of the documents routed to {annotator!r} are in {corpus.source}"
-                    )
+            self.log: AnnotatorLog = dataset.open(annotator, write=True)
+        except BaseException:
+            self._close_handout()
+            raise
+        try:
+            self.index = self._index(self.index, order, seed, on_progress, routed)
         except BaseException:
             self.log.close()  # the lock, for whoever opens the log next
+            self._close_handout()
             raise
         self._cache: SuggestionCache | None = None
         self._cache_lock = threading.Lock()
         self._suggested: dict[int, Annotation | None] = {}
         self.retrainer: Retrainer | None = None
         """Set by ``annotate --retrain-every``: trains a new model every N saves."""
+
+    def _index(
+        self,
+        index: CorpusIndex,
+        order: DocumentOrder,
+        seed: int,
+        on_progress: Callable[[int, int], None] | None,
+        routed: set[str] | None,
+    ) -> CorpusIndex | OrderedIndex | HandedOutIndex:
+        """The documents this annotator goes through: handed out on demand, or the corpus in
+        ``order``, or the part of it routed to them."""
+        if self.handout is not None:  # on demand: the documents come as they are asked for
+            if order != "corpus":
+                raise RedlineError(
+                    f"--order {order}: documents are handed out on demand in corpus order "
+                    "(the dataset's routing plan); drop --order"
+                )
+            handed = HandedOutIndex(index, self.handout, self.log.__contains__)
+            if not handed.has(0):
+                raise RedlineError(
+                    f"no documents left for {self.annotator!r}: each has all the annotators "
+                    "the routing plan asks for"
+                )
+            return handed
+        chosen: CorpusIndex | OrderedIndex = index
+        if order != "corpus":
+            chosen = self._ordered(index.finish(), order, seed, on_progress)
+        if routed is None:
+            return chosen
+        # `redline route` with a fixed plan: only this annotator's documents
+        base = chosen.finish()
+        whole = base if isinstance(base, OrderedIndex) else OrderedIndex(base, range(len(base)))
+        part = whole.only(routed)
+        if not part.has(0):
+            raise RedlineError(
+                f"none of the documents routed to {self.annotator!r} are in {self.corpus.source}"
+            )
+        return part
 
     def _ordered(
         self,
@@ -164,13 +198,6 @@ class Worklist(QueueProgress):
         )
         return Opened(position, session, "suggested" if suggestions else "empty")
 
-    def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
-        """Append the annotator's version durably (fsync) and mark the session clean."""
-        record = session.to_record(answer, seconds)
-        self.append(record)
-        session.mark_saved(record)
-        return record
-
     def use_model(self, model: str) -> None:
         """Suggest with another model from now on (a retrained one): suggestions not yet
         shown are dropped, so unsaved documents get the new model's; the open document
@@ -189,7 +216,35 @@ class Worklist(QueueProgress):
             self._cache = SuggestionCache(self.dataset, self.suggester)
         return self._cache
 
+    def known_length(self) -> tuple[int, bool]:
+        """Handed out on demand: this annotator's documents and those still open to them."""
+        if isinstance(self.index, HandedOutIndex):
+            return len(self.index.doc_ids) + self.index.left, True
+        return super().known_length()
+
+    def hold(self, position: int) -> str | None:
+        """Keep holding a document handed out on demand while it is worked on (its claim
+        would expire otherwise); a sentence for the annotator when it can no longer be
+        held. Talks to the server: call it off the UI thread."""
+        if self.handout is None or not self.index.has(position):
+            return None
+        doc_id = self.index.doc_ids[position]
+        kept = doc_id in self.log or self.handout.renew(doc_id)
+        if isinstance(self.index, HandedOutIndex):
+            self.index.left = self.handout.left()
+        if kept:
+            return None
+        return (
+            f"{doc_id} was handed to others while it lay here unsaved (its claim expired): "
+            "saving it gives it one version more than the plan asks for"
+        )
+
+    def _close_handout(self) -> None:
+        if self.handout is not None:
+            self.handout.close()
+
     def close(self) -> None:
         self.log.close()
+        self._close_handout()
         if self._cache is not None:
             self._cache.close()

@@ -10,7 +10,7 @@ import pytest
 from redline.schema.labels import LabelSchema
 from redline.schema.loading import load_schema
 from redline.store.migrations import migrate
-from redline.store.postgres import connect
+from redline.store.postgres_connection import connect
 from tests.support.data import NEWS_SCHEMA
 from tests.support.postgres import fresh_database, server_url, skip_reason
 

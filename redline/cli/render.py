@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from redline.metrics.stats import AnnotatorStats, LabelSummary, StatsLabels
     from redline.review import AutoReviewResult
     from redline.schema.labels import LabelSchema
+    from redline.schema.routes import PoolProgress
     from redline.suggest import Suggester, SuggestRun
 
 
@@ -118,25 +119,53 @@ def print_imported(count: int, location: str, *, unchanged: int = 0, skipped: in
     out.print("; ".join(parts), soft_wrap=True)  # one line, however long the path
 
 
-def print_stats(rows: list[AnnotatorStats], dataset: str, labels: StatsLabels) -> None:
+def print_stats(
+    rows: list[AnnotatorStats], dataset: str, labels: StatsLabels, pool: PoolProgress | None
+) -> None:
+    """:func:`stats_tables`, printed."""
+    for part in stats_tables(rows, dataset, labels, pool):
+        out.print(part)
+
+
+def pool_line(pool: PoolProgress) -> str:
+    """Where documents handed out on demand stand, under the table (``done`` is then each
+    annotator's documents so far: saved, and held)."""
+    return (
+        f"handed out on demand: {pool.saved} of {pool.needed} versions saved "
+        f"({pool.documents} documents), {pool.held} held unsaved, "
+        f"{pool.to_hand_out} still to hand out"
+    )
+
+
+def stats_tables(
+    rows: list[AnnotatorStats],
+    dataset: str,
+    labels: StatsLabels,
+    pool: PoolProgress | None = None,
+) -> list[Table | str]:
+    parts = _stats_tables(rows, dataset, labels)
+    return parts if pool is None else [*parts, pool_line(pool)]
+
+
+def _stats_tables(
+    rows: list[AnnotatorStats], dataset: str, labels: StatsLabels
+) -> list[Table | str]:
     """One row per annotator with a column per entity label, then (in italics) per relation,
     where that fits the width. With many labels it would not (20 labels at 80 columns were
     cut to one digit each): then one table per annotator of their progress, and one of the
     counts with a row per label and a column per annotator (or, with too many annotators for
-    that, a row per label and annotator)."""
+    that, a row per label and annotator). A list, so ``stats --live`` can redraw it whole."""
     wide = _stats_wide(rows, dataset, labels)
     if out.fits(wide):
-        out.print(wide)
         if labels.relations:
-            out.print("[italic]italic columns are relations[/]")
-        return
-    out.print(_stats_progress(rows, dataset))
+            return [wide, "[italic]italic columns are relations[/]"]
+        return [wide]
     by_label = _stats_by_label(rows, labels)
     if not out.fits(by_label):
         # Too many annotators for a column each; a label too long for any layout stays here.
         long = _stats_by_label_and_annotator(rows, labels)
         by_label = long if out.fits(long) else by_label
-    out.print(by_label)
+    return [_stats_progress(rows, dataset), by_label]
 
 
 _PROGRESS_COLUMNS = ("annotator", "done", "accept", "reject", "ignore", "flagged")

@@ -23,7 +23,7 @@ def migrate(
     """Create or upgrade redline's tables in a PostgreSQL database (safe to run again)."""
     from redline.store.migrations import LATEST
     from redline.store.migrations import migrate as apply
-    from redline.store.postgres import connect
+    from redline.store.postgres_connection import connect
 
     if not is_postgres_url(store_url):
         raise RedlineError("store migrate is for a postgresql:// store (a folder needs none)")
@@ -50,7 +50,7 @@ def copy(
             lambda done, total: bar.update(task, completed=done, total=total),
         )
     if not result.datasets:
-        notice("warning", f"{source}: no dataset to copy")
+        notice("warning", f"{shown_store(source)}: no dataset to copy")
     out.print(
         f"copied {result.copied} record(s) of {len(result.datasets)} dataset(s) into "
         f"{shown_store(target)}; "

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
+from redline.schema.routes import PoolProgress, RoutingPlan
 from redline.store import DatasetStore
 
 
@@ -79,7 +80,7 @@ def dataset_stats(
         result = []
         for log in logs:
             # a routed annotator's total is their queue (`redline route`), not the corpus
-            queue = None if plan is None else plan.assignments.get(log.annotator)
+            queue = None if plan is None else _queue(dataset, plan, log.annotator)
             if queue is None:
                 wanted = everyone
             else:
@@ -102,6 +103,35 @@ def dataset_stats(
     finally:
         for log in logs:
             log.close()
+
+
+def _queue(dataset: DatasetStore, plan: RoutingPlan, annotator: str) -> list[str] | None:
+    """The documents routed to ``annotator``: decided in advance, or handed out so far."""
+    if not plan.on_demand:
+        return plan.assignments.get(annotator)
+    if annotator not in plan.annotators:
+        return None
+    handout = dataset.handout(annotator)
+    if handout is None:
+        return None
+    try:
+        return handout.mine()
+    finally:
+        handout.close()
+
+
+def pool_progress(dataset: DatasetStore) -> PoolProgress | None:
+    """Where the documents handed out on demand stand; None when none are."""
+    plan = dataset.routes()
+    if plan is None or not plan.on_demand:
+        return None
+    handout = dataset.handout(plan.annotators[0])
+    if handout is None:
+        return None
+    try:
+        return handout.pool()
+    finally:
+        handout.close()
 
 
 @dataclass

@@ -79,9 +79,11 @@ class ReviewWorklist(QueueProgress):
         versions: dict[str, AnnotatorLog],
         gold: AnnotatorLog,
         auto: AutoReviewResult,
+        annotators: list[str] | None = None,
     ) -> None:
         """Use :meth:`start`: it opens the logs and runs the automatic pass first."""
         self.dataset = dataset
+        self._annotators = annotators
         self.reviewer = reviewer
         self.annotator = f"{reviewer} (review)"
         self.schema = schema
@@ -119,7 +121,35 @@ class ReviewWorklist(QueueProgress):
         except BaseException:
             _close([gold, *versions.values()])
             raise
-        return cls(dataset, reviewer, schema, versions, gold, auto)
+        return cls(dataset, reviewer, schema, versions, gold, auto, annotators)
+
+    def reload(self) -> list[str]:
+        """Read every annotator's versions again, as :meth:`start` did, for the versions
+        saved since (the logs opened then see only what was there). The documents now in
+        conflict that were not listed come after the others, so every position keeps its
+        document (the reviewer's included); those that became unanimous are merged into gold
+        as :meth:`start` merges them. Returns the documents added."""
+        versions = open_versions(self.dataset, self._annotators)
+        try:
+            auto = write_unanimous(versions, self.log, self.reviewer)
+        except BaseException:
+            _close(versions.values())
+            raise
+        _close(self._versions.values())
+        self._versions = versions
+        listed = set(self.index.doc_ids)
+        added = [doc_id for doc_id in auto.disputed if doc_id not in listed]
+        self.index = _Positions([*self.index.doc_ids, *added])
+        self.auto = AutoReviewResult(
+            self.auto.merged + auto.merged,
+            auto.conflicts,
+            auto.skipped_existing,
+            self.index.doc_ids,
+            auto.problems,
+        )
+        self._documents = {}  # merges of the old versions
+        self._done = None
+        return added
 
     def not_here(self, doc_id: str) -> str:
         return f"{doc_id!r} is not among the documents to review"
@@ -233,8 +263,8 @@ class ReviewWorklist(QueueProgress):
         keep_relations = {i for i, k in review.relation_keys.items() if k in wanted}
         session.choose(keep, among, keep_relations, {r.id for r in session.relations})
 
-    def save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
-        """Append the gold version (fsync); refused while competing spans still overlap."""
+    def record_to_save(self, session: EditSession, answer: Answer, seconds: float) -> Annotation:
+        """The gold version; refused while competing spans still overlap."""
         live = session.live_spans
         clashes = [] if self.schema.allow_overlap else overlapping_neighbours(live)
         if clashes:
@@ -249,10 +279,7 @@ class ReviewWorklist(QueueProgress):
         record = gold_record(
             merge, self.reviewer, list(keys.values()), relations, note=session.note, seconds=seconds
         )
-        record = record.model_copy(update={"answer": answer, "flagged": session.flagged})
-        self.append(record)
-        session.mark_saved(record)
-        return record
+        return record.model_copy(update={"answer": answer, "flagged": session.flagged})
 
     def close(self) -> None:
         _close([self.log, *self._versions.values()])

@@ -16,7 +16,8 @@ from redline.store.jsonl import (
     JsonlAnnotatorLog,
 )
 from redline.store.jsonl_dataset import JsonlDataset, open_dataset
-from redline.store.postgres import PostgresDataset, is_postgres_url, shown_store, shown_url
+from redline.store.postgres import PostgresDataset
+from redline.store.postgres_connection import is_postgres_url, shown_store, shown_url
 
 
 def open_store(

@@ -17,7 +17,7 @@ import orjson
 from redline.errors import InputError, RedlineError
 from redline.schema.keys import is_person
 from redline.schema.records import Annotation, Document
-from redline.schema.routes import RoutingPlan
+from redline.schema.routes import PoolProgress, RoutingPlan
 from redline.schema.team import TeamMember
 
 DEFAULT_ROOT = Path("annotations")
@@ -42,6 +42,9 @@ class AnnotatorLog(ABC):
     """Invalid lines found on opening, each naming file and line; they were skipped."""
     torn: list[InputError]
     """Last lines cut off by a crash (quarantined by a writer, left alone by a reader)."""
+    remote = False
+    """Saves go over a network (a database server): a UI saves from a worker, so no key
+    press waits on it, and tries again while the server cannot be reached."""
 
     def append(self, record: Annotation) -> None:
         """Store a record durably; when this returns, the record survives a crash."""
@@ -129,6 +132,59 @@ class AnnotatorLog(ABC):
         self.close()
 
 
+class SaveWatcher(ABC):
+    """Who saved in a dataset lately: what ``review``, ``stats --live`` and the annotate
+    header follow to see other people's saves without a restart."""
+
+    @abstractmethod
+    def wait(self, timeout: float) -> set[str]:
+        """The annotators who saved since the last call (or since the watcher was made);
+        waits up to ``timeout`` seconds for one, and returns an empty set if none did."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> SaveWatcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class Handout(ABC):
+    """Documents handed out on demand (a routing plan on PostgreSQL): each needs a number of
+    annotators; an annotator claims the next one that still needs someone, and a claim
+    expires, so whoever walks away holds nothing."""
+
+    annotator: str
+
+    @abstractmethod
+    def mine(self) -> list[str]:
+        """This annotator's documents so far (saved, or claimed and not expired), in the
+        order they were handed out."""
+
+    @abstractmethod
+    def claim_next(self) -> str | None:
+        """Claim the first document (in corpus order) that still needs an annotator and is
+        not already this one's; None when none is left."""
+
+    @abstractmethod
+    def renew(self, doc_id: str) -> bool:
+        """Keep holding a document (it is being worked on); False when it can no longer be
+        held (its annotators are complete without this one)."""
+
+    @abstractmethod
+    def left(self) -> int:
+        """Documents this annotator could still be handed now."""
+
+    @abstractmethod
+    def pool(self) -> PoolProgress:
+        """Where the whole pool stands (every annotator's work)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
 class DatasetStore(ABC):
     """A named set of annotator logs."""
 
@@ -157,6 +213,15 @@ class DatasetStore(ABC):
 
     @abstractmethod
     def save_member(self, member: TeamMember) -> None: ...
+
+    @abstractmethod
+    def watch(self) -> SaveWatcher:
+        """Follow the dataset's saves from now on."""
+
+    def handout(self, annotator: str) -> Handout | None:
+        """The documents handed out on demand to ``annotator``; None when the store hands
+        nothing out (no plan, or a fixed one: :meth:`routes`)."""
+        return None
 
     def people(self) -> list[str]:
         """The annotators whose versions are compared and reviewed: no model, not gold."""

@@ -19,7 +19,7 @@ import orjson
 from redline.errors import RedlineError
 from redline.schema.records import Annotation
 from redline.store.base import AnnotatorLog, DatasetStore
-from redline.store.postgres import connect, is_postgres_url, shown_store
+from redline.store.postgres_connection import connect, is_postgres_url, shown_store
 
 Progress = Callable[[int, int], None]
 """Called with (records done, records in all) as the copy goes."""

@@ -9,15 +9,23 @@ import orjson
 from pydantic import ValidationError
 
 from redline.atomic import write_atomic
-from redline.errors import InputError, Location, describe_validation_error, display_path
+from redline.errors import (
+    InputError,
+    Location,
+    RedlineError,
+    describe_validation_error,
+    display_path,
+)
 from redline.schema.keys import is_model
 from redline.schema.routes import RoutingPlan
 from redline.schema.team import TeamMember
-from redline.store.base import DEFAULT_ROOT, DatasetStore, check_name
+from redline.store.base import DEFAULT_ROOT, DatasetStore, SaveWatcher, check_name
 from redline.store.jsonl import RECORD_SUFFIX, JsonlAnnotatorLog
 
 ROUTES_FILE = "routes.json"
-TEAM_FILE = "team.jsonl"
+TEAM = "team"
+TEAM_FILE = f"{TEAM}{RECORD_SUFFIX}"
+"""Who may sign in (not an annotator's records, though it ends like them)."""
 
 
 class JsonlDataset(DatasetStore):
@@ -32,12 +40,19 @@ class JsonlDataset(DatasetStore):
         return self.folder.is_dir()
 
     def path_of(self, annotator: str) -> Path:
+        if annotator == TEAM:
+            raise RedlineError(
+                f"{annotator!r} cannot be an annotator's name: {TEAM_FILE} is the dataset's "
+                "sign-in file (redline team add)"
+            )
         return self.folder / f"{check_name('annotator', annotator)}{RECORD_SUFFIX}"
 
     def annotators(self, include_models: bool = True) -> list[str]:
         if not self.folder.is_dir():
             return []
-        names = sorted(p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file())
+        names = sorted(
+            p.stem for p in self.folder.glob(f"*{RECORD_SUFFIX}") if p.is_file() and p.stem != TEAM
+        )
         if include_models:
             return names
         return [n for n in names if not is_model(n)]
@@ -57,6 +72,12 @@ class JsonlDataset(DatasetStore):
             ) from None
 
     def save_routes(self, plan: RoutingPlan) -> None:
+        if plan.on_demand:
+            raise RedlineError(
+                "handing documents out on demand needs the PostgreSQL store (claims are "
+                "taken on the server, atomically for every machine); with a folder, "
+                "`redline route --fixed` decides who gets what in advance"
+            )
         write_atomic(self.folder / ROUTES_FILE, orjson.dumps(plan.model_dump(mode="json")))
 
     def members(self) -> list[TeamMember]:
@@ -80,6 +101,11 @@ class JsonlDataset(DatasetStore):
         lines.append(member.model_dump_json().encode())
         write_atomic(path, b"".join(line + b"\n" for line in lines))
         path.chmod(0o600)
+
+    def watch(self) -> SaveWatcher:
+        from redline.store.watching import FolderWatcher
+
+        return FolderWatcher(self.folder)
 
 
 def open_dataset(name: str, root: str | Path = DEFAULT_ROOT) -> JsonlDataset:

@@ -64,6 +64,40 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX redline_team_by_dataset ON redline_team (dataset, sequence);
     """,
+    # 4: documents handed out on demand (a routing plan's pool and who holds what until
+    # when), and a notification on every save for whoever watches a dataset live
+    """
+    CREATE TABLE redline_pool (
+        dataset text NOT NULL,
+        routes bigint NOT NULL,
+        doc_id text NOT NULL,
+        position integer NOT NULL,
+        needed integer NOT NULL,
+        filled boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (dataset, routes, doc_id)
+    );
+    CREATE INDEX redline_pool_open_in_order ON redline_pool (dataset, routes, position)
+        WHERE NOT filled;
+    CREATE TABLE redline_claims (
+        dataset text NOT NULL,
+        doc_id text NOT NULL,
+        annotator text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (dataset, doc_id, annotator)
+    );
+    CREATE INDEX redline_claims_by_annotator ON redline_claims (dataset, annotator, claimed_at);
+    CREATE INDEX redline_records_by_doc_id ON redline_records (dataset, doc_id);
+    CREATE FUNCTION redline_notify_saves() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('redline_saves', saved.dataset || E'\t' || saved.annotator)
+        FROM (SELECT DISTINCT dataset, annotator FROM inserted) AS saved;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER redline_records_notify
+        AFTER INSERT ON redline_records REFERENCING NEW TABLE AS inserted
+        FOR EACH STATEMENT EXECUTE FUNCTION redline_notify_saves();
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

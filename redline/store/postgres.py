@@ -11,9 +11,6 @@ and a second one is told who holds it. A connection string's password is never s
 from __future__ import annotations
 
 import contextlib
-import getpass
-import os
-import socket
 import zlib
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -26,72 +23,9 @@ from redline.schema.keys import is_model
 from redline.schema.records import Annotation
 from redline.schema.routes import RoutingPlan
 from redline.schema.team import TeamMember
-from redline.store.base import AnnotatorLog, DatasetStore, check_name
+from redline.store.base import AnnotatorLog, DatasetStore, Handout, SaveWatcher, check_name
 from redline.store.migrations import LATEST, current_version
-
-SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(store: str | None) -> bool:
-    return store is not None and store.startswith(SCHEMES)
-
-
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: without its password."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        parts = conninfo_to_dict(url)
-    except Exception:  # psycopg.ProgrammingError: a malformed URL, shown as the scheme only
-        return "postgresql://…"
-    parts.pop("password", None)
-    host, port, user = parts.get("host", ""), parts.get("port", ""), parts.get("user", "")
-    where = f"{user}@" if user else ""
-    where += str(host) + (f":{port}" if port else "")
-    if not host:  # a socket, or what libpq defaults to
-        return "postgresql://" + " ".join(f"{k}={v}" for k, v in parts.items())
-    return f"postgresql://{where}/{parts.get('dbname', '')}"
-
-
-def shown_store(store: str) -> str:
-    """Any store as it may be printed: a folder as it is, a URL without its password."""
-    return shown_url(store) if is_postgres_url(store) else store
-
-
-def unavailable(url: str, error: Exception) -> RedlineError:
-    """One line for a server that cannot be reached or refused us (no password in it)."""
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    password = _password(url)
-    if password:
-        reason = reason.replace(password, "…")
-    return RedlineError(f"database unavailable at {shown_url(url)}: {reason}")
-
-
-def _password(url: str) -> str:
-    from psycopg.conninfo import conninfo_to_dict
-
-    try:
-        return str(conninfo_to_dict(url).get("password") or "")
-    except Exception:
-        return ""
-
-
-def connect(url: str) -> Any:
-    """A connection named after who holds it (shown to a second writer)."""
-    import psycopg
-
-    name = f"redline {_user()}@{socket.gethostname()} pid {os.getpid()}"
-    try:
-        return psycopg.connect(url, application_name=name[:63], connect_timeout=10)
-    except psycopg.Error as error:
-        raise unavailable(url, error) from None
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (a container)
-        return f"uid {os.getuid()}"
+from redline.store.postgres_connection import connect, shown_url, unavailable
 
 
 @cache
@@ -111,6 +45,8 @@ def _checked(url: str) -> None:
 
 class PostgresAnnotatorLog(AnnotatorLog):
     """One annotator's rows of one dataset."""
+
+    remote = True
 
     def __init__(self, url: str, dataset: str, annotator: str, *, write: bool) -> None:
         self.url = url
@@ -331,21 +267,55 @@ class PostgresDataset(DatasetStore):
         return names if include_models else [n for n in names if not is_model(n)]
 
     def routes(self) -> RoutingPlan | None:
+        newest = self._newest_routes()
+        return None if newest is None else newest[1]
+
+    def _newest_routes(self) -> tuple[int, RoutingPlan] | None:
         with connect(self.url) as connection:
             row = connection.execute(
-                "SELECT plan FROM redline_routes WHERE dataset = %s ORDER BY sequence DESC LIMIT 1",
+                "SELECT sequence, plan FROM redline_routes WHERE dataset = %s "
+                "ORDER BY sequence DESC LIMIT 1",
                 [self.name],
             ).fetchone()
-        return None if row is None else RoutingPlan.model_validate(row[0])
+        return None if row is None else (row[0], RoutingPlan.model_validate(row[1]))
 
     def save_routes(self, plan: RoutingPlan) -> None:
+        """The plan, and for one handed out on demand its pool, in one transaction."""
         from psycopg.types.json import Jsonb
 
-        with connect(self.url) as connection:
-            connection.execute(
-                "INSERT INTO redline_routes (dataset, plan) VALUES (%s, %s)",
+        with connect(self.url) as connection, connection.transaction():
+            row = connection.execute(
+                "INSERT INTO redline_routes (dataset, plan) VALUES (%s, %s) RETURNING sequence",
                 [self.name, Jsonb(plan.model_dump(mode="json"))],
-            )
+            ).fetchone()
+            if plan.on_demand:
+                assert row is not None
+                shared = set(plan.everyone)
+                everyone = len(plan.annotators)
+                with connection.cursor().copy(
+                    "COPY redline_pool (dataset, routes, doc_id, position, needed) FROM STDIN"
+                ) as copy:
+                    for position, doc_id in enumerate(plan.documents):
+                        needed = everyone if doc_id in shared else plan.per_doc
+                        copy.write_row((self.name, row[0], doc_id, position, needed))
+                from redline.store.postgres_claims import FILL_EXISTING
+
+                connection.execute(
+                    FILL_EXISTING,
+                    {"dataset": self.name, "routes": row[0], "people": plan.annotators},
+                )
+
+    def handout(self, annotator: str) -> Handout | None:
+        newest = self._newest_routes()
+        if newest is None or not newest[1].on_demand:
+            return None
+        sequence, plan = newest
+        plan.check_annotator(annotator)
+        from redline.store.postgres_claims import PostgresHandout
+
+        return PostgresHandout(
+            self.url, self.name, sequence, annotator, plan.annotators, plan.claim_minutes
+        )
 
     def members(self) -> list[TeamMember]:
         with connect(self.url) as connection:
@@ -363,6 +333,11 @@ class PostgresDataset(DatasetStore):
                 "VALUES (%s, %s, %s, %s)",
                 [self.name, member.name, member.token_sha256, member.created_at],
             )
+
+    def watch(self) -> SaveWatcher:
+        from redline.store.watching import PostgresWatcher
+
+        return PostgresWatcher(self.url, self.name)
 
     def open(self, annotator: str, *, write: bool = False) -> PostgresAnnotatorLog:
         check_name("annotator", annotator)

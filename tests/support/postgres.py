@@ -163,6 +163,19 @@ class _Cluster:
     pg_ctl: Path
     runner: _Runner
     owner_pid: int
+    port: int = 0
+
+    def halt(self) -> None:
+        """Stop the server as a restart would (its data kept): every connection is cut."""
+        _run(self.runner, [self.pg_ctl, "stop", "-D", self.data, "-m", "fast", "-w"])
+
+    def restart(self) -> None:
+        """Start it again on the same port after :meth:`halt`."""
+        log = self.folder / "server.log"
+        _run(
+            self.runner,
+            [self.pg_ctl, "start", "-D", self.data, "-l", log, "-w", "-o", f"-p {self.port}"],
+        )
 
     @property
     def data(self) -> Path:
@@ -189,6 +202,30 @@ class _Cluster:
 
 
 def _start_cluster(binaries: tuple[Path, Path], runner: _Runner) -> str:
+    return _new_cluster(binaries, runner)[0]
+
+
+@contextmanager
+def restartable_server() -> Iterator[tuple[str, _Cluster] | str]:
+    """A throwaway cluster of the caller's own, to stop and start again (a server restart
+    during a session); ``(url, cluster)``, or why there can be none. Never the shared server
+    (``REDLINE_TEST_POSTGRES``): other tests use it at the same time."""
+    binaries = find_binaries()
+    if binaries is None:
+        yield "initdb was not found"
+        return
+    runner = _unprivileged_runner()
+    if isinstance(runner, str):
+        yield runner
+        return
+    url, cluster = _new_cluster(binaries, runner)
+    try:
+        yield url, cluster
+    finally:
+        cluster.stop()
+
+
+def _new_cluster(binaries: tuple[Path, Path], runner: _Runner) -> tuple[str, _Cluster]:
     initdb, pg_ctl = binaries
     folder = Path(tempfile.mkdtemp(prefix="redline-pg-"))
     if os.geteuid() == 0:
@@ -231,7 +268,8 @@ def _start_cluster(binaries: tuple[Path, Path], runner: _Runner) -> str:
                 tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
                 raise ClusterError(f"{error}\nserver log:\n{tail}") from None
             continue
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres"
+        cluster.port = port
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/postgres", cluster
     raise AssertionError("unreachable")
 
 

@@ -4,14 +4,19 @@ usual commands; the rows cannot be changed; a password is never shown."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 
-from redline.store.postgres import shown_url, unavailable
+from redline.store import open_store
+from redline.store.migrations import migrate
+from redline.store.postgres_connection import connect, shown_url, unavailable
 from tests.support.cli import run_redline
-from tests.support.data import REPO
+from tests.support.data import REPO, SEEDS, make_record, subprocess_env
 
 
 def test_migrate_copy_and_read_with_the_usual_commands(
@@ -71,3 +76,49 @@ def test_a_password_is_never_shown() -> None:
         message = str(unavailable(url, error))
     assert "s3cret-pw" not in message
     assert message.startswith("database unavailable at postgresql://alice@127.0.0.1:1/team")
+
+
+def test_a_password_in_the_store_url_never_reaches_output_or_the_server_activity(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """Every command that takes --store, run for real with a password in the URL (the test
+    server trusts any password): neither what it prints nor what the server shows of its
+    sessions holds the password; an unreachable server's error neither."""
+    password = "pw-0f9c1e-never-shown"
+    parts = urlsplit(postgres_url)
+    netloc = f"{parts.username or 'root'}:{password}@{parts.hostname}:{parts.port or 5432}"
+    url = urlunsplit(parts._replace(netloc=netloc))
+    dead = f"postgresql://alice:{password}@127.0.0.1:1/team"
+    with connect(postgres_url) as connection:
+        migrate(connection)
+    with open_store("team", store=url).open("a", write=True) as log:
+        log.append(make_record("d1", "Hun Sen met Trọng.", annotator="a"))
+    commands = [
+        ["store", "migrate", "--store", url],
+        ["route", str(SEEDS), "--dataset", "team", "--per-doc", "1", "--annotators", "a,b",
+         "--store", url],
+        ["team", "add", "ann", "--dataset", "team", "--store", url],
+        ["store", "copy", url, str(tmp_path / "copy")],
+        ["stats", "--dataset", "team", "--store", url],
+        ["stats", "--dataset", "team", "--store", dead],
+        ["annotate", str(SEEDS), "--dataset", "team", "--annotator", "a", "--store", dead,
+         "--no-suggestions"],
+    ]  # fmt: skip
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "redline", *command],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(),
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert password not in done.stdout + done.stderr, command
+        if dead in command:
+            assert "database unavailable at postgresql://alice@127.0.0.1:1/team" in done.stderr
+        else:
+            assert done.returncode == 0, (command, done.stderr)
+    with connect(postgres_url) as watcher, connect(url) as session:
+        names = watcher.execute("SELECT application_name FROM pg_stat_activity").fetchall()
+        assert session.info.password == password  # the session did use it
+    assert not [name for (name,) in names if password in (name or "")]

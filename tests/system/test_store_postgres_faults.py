@@ -1,5 +1,6 @@
 """Real processes against a real PostgreSQL server: a writer killed with SIGKILL mid-save
-loses no acknowledged record and leaves no half of one; eight writers at once lose nothing."""
+loses no acknowledged record and leaves no half of one; eight writers at once lose nothing;
+eight annotators handed documents on demand give each exactly the versions it needs."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
+import orjson
+
+from redline.routing import plan_routes
 from redline.store import open_store
 from redline.store.migrations import migrate
-from redline.store.postgres import connect
-from tests.support.data import make_record, subprocess_env
+from redline.store.postgres_connection import connect
+from tests.support.data import NEWS_SCHEMA, make_record, subprocess_env
 
 # The writer prints a doc_id only after append() returned, that is after COMMIT: that line is
 # the acknowledgement the UI turns into "saved".
@@ -126,3 +131,75 @@ def test_a_lost_connection_is_made_again_on_the_next_save(postgres_url: str) -> 
         assert log.newest("d2") == second
     with open_store("team", store=url).open("alice") as log:
         assert [len(log.history(d)) for d in log.doc_ids()] == [1, 1]
+
+
+# An annotator as `annotate` drives one, without the screen: the same Worklist, handed its
+# documents on demand; each save and go on, until none is left.
+_ANNOTATOR = textwrap.dedent(
+    """
+    import sys
+    from redline.corpus import Corpus
+    from redline.schema import load_schema
+    from redline.store import open_store
+    from redline.worklist import Worklist
+
+    url, corpus, schema, annotator = sys.argv[1:5]
+    dataset = open_store("team", store=url)
+    worklist = Worklist(Corpus(corpus), dataset, annotator, load_schema(schema), None)
+    position = worklist.resume_position()
+    while True:
+        opened = worklist.open(position)
+        worklist.save(opened.session, "accept", 1.0)
+        if not worklist.has(position + 1):
+            break
+        position += 1
+    worklist.close()
+    print(annotator, position + 1, flush=True)
+    """
+)
+
+
+def test_eight_annotators_on_demand_give_every_document_exactly_two_versions(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """1,000 documents, --per-doc 2, eight annotator processes asking at once: every
+    document ends with exactly two versions, by two different people, none to a third."""
+    corpus = tmp_path / "corpus.jsonl"
+    doc_ids = [f"doc-{n:04d}" for n in range(1000)]
+    corpus.write_bytes(
+        b"".join(
+            orjson.dumps({"doc_id": d, "text": f"Hun Sen met Nguyen Phu Trong ({d})."}) + b"\n"
+            for d in doc_ids
+        )
+    )
+    with connect(postgres_url) as connection:
+        migrate(connection)
+    people = [f"annotator{n}" for n in range(8)]
+    open_store("team", store=postgres_url).save_routes(
+        plan_routes(doc_ids, people, 2, on_demand=True)
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _ANNOTATOR, postgres_url, str(corpus), str(NEWS_SCHEMA), name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=subprocess_env(),
+            text=True,
+        )
+        for name in people
+    ]
+    done = {}
+    for process in processes:
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err
+        name, count = out.split()
+        done[name] = int(count)
+    with connect(postgres_url) as connection:
+        rows = connection.execute(
+            "SELECT doc_id, count(*), count(DISTINCT annotator) FROM redline_records "
+            "WHERE dataset = 'team' GROUP BY doc_id"
+        ).fetchall()
+    assert len(rows) == 1000
+    assert {(versions, people_) for _, versions, people_ in rows} == {(2, 2)}
+    assert sum(done.values()) == 2000
+    assert all(count > 0 for count in done.values())  # everyone got work
