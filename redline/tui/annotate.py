@@ -18,14 +18,17 @@ from textual import on, work
 from textual.binding import BindingType
 
 from redline.editing import EditRefused, SpanState
+from redline.errors import RedlineError
 from redline.queue import DocumentQueue
+from redline.schema.keys import is_person
 from redline.schema.records import Answer
+from redline.store.base import SaveWatcher
 from redline.training.background import Retrainer
 from redline.tui.article import ArticleView
 from redline.tui.bindings import annotate_bindings, label_binding
 from redline.tui.document_actions import DocumentActions
 from redline.tui.header import DocumentHeader
-from redline.tui.messages import RetrainFinished
+from redline.tui.messages import RetrainFinished, TeamSaved
 from redline.tui.relation_actions import RelationActions
 from redline.tui.side_panel import SidePanel
 from redline.tui.status_line import reports_errors
@@ -41,6 +44,10 @@ class Retraining:
     worklist: Worklist
 
 
+TEAM_EVERY = 1.0
+"""Seconds between two looks for the other people's saves."""
+
+
 class AnnotateScreen(RelationActions, DocumentActions):
     """Annotate the documents of a queue, starting where the annotator left off."""
 
@@ -54,6 +61,8 @@ class AnnotateScreen(RelationActions, DocumentActions):
     ) -> None:
         super().__init__(worklist, start)
         self.retraining = retraining
+        self._watcher: SaveWatcher | None = None
+        self._team_closed = False
         for entity in self.schema.entities:
             if entity.key:  # a label past the keys there are is in the command palette
                 add_binding(self, label_binding(entity))
@@ -83,6 +92,50 @@ class AnnotateScreen(RelationActions, DocumentActions):
     def on_unmount(self) -> None:
         if self.retraining is not None:
             self.retraining.retrainer.stop()
+        self._team_closed = True
+        watcher, self._watcher = self._watcher, None
+        if watcher is not None:
+            watcher.close()  # wakes the worker, which then ends
+
+    # -- the rest of the team ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.follow_team()
+        self.set_interval(TEAM_EVERY, self.follow_team)
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def follow_team(self) -> None:
+        """Listen a moment for the other people's saves, and count their documents when
+        someone saved (and once at first), all in this thread: on PostgreSQL both ask the
+        server, which no key press may wait for. A short worker started again by a timer,
+        not one that never ends: whoever waits for the screen's workers is not kept waiting."""
+        if self._team_closed:
+            return
+        dataset, own = self.worklist.dataset, self.worklist.annotator
+        first = self._watcher is None
+        if self._watcher is None:
+            self._watcher = dataset.watch()
+        heard = {n for n in self._watcher.wait(TEAM_EVERY / 2) if n != own and is_person(n)}
+        if not (first or heard) or self._team_closed:
+            return
+        try:
+            others = [name for name in dataset.people() if name != own]
+            saved = 0
+            for name in others:
+                with dataset.open(name) as log:
+                    saved += len(log)
+        except (RedlineError, OSError):  # unreachable now; the next save retries
+            return
+        self.post_message(TeamSaved(heard, len(others), saved))
+
+    @reports_errors
+    def on_team_saved(self, message: TeamSaved) -> None:
+        self.team_saved(message)
+
+    def team_saved(self, message: TeamSaved) -> None:
+        """The header shows the team's count (the review screen says more)."""
+        for header in self.query(DocumentHeader):  # none while the screen is being removed
+            header.show_team(message.others, message.saved)
 
     # -- span edits ----------------------------------------------------------------------
 
@@ -156,6 +209,8 @@ class AnnotateScreen(RelationActions, DocumentActions):
         self.say(self.session.history_note())
 
     def action_undo(self) -> None:
+        if self.refused_while_saving():
+            return
         note = self.session.undo()
         if note is None:
             self.refuse("nothing to undo")
@@ -165,6 +220,8 @@ class AnnotateScreen(RelationActions, DocumentActions):
         self.say(f"undid: {note}")
 
     def action_redo(self) -> None:
+        if self.refused_while_saving():
+            return
         note = self.session.redo()
         if note is None:
             self.refuse("nothing to redo")

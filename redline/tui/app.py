@@ -163,7 +163,7 @@ class RedlineApp(App[None]):
         if screen is None:
             self.exit()
             return
-        screen.leave_then(self.exit)
+        screen.leave_then(self.exit, quitting=True)
 
     async def _run_screen_action(self, screen: Screen, action: str) -> None:
         await screen.run_action(action)

@@ -83,6 +83,7 @@ _REVIEW_KEYS: list[tuple[str, str, str, str, str]] = [
     ("review.next_conflict", "c", "next_conflict(1)", "conflict", "Cursor to the next conflict"),
     ("review.prev_conflict", "C", "next_conflict(-1)", "", "Cursor to the previous conflict"),
     ("review.version", "W", "take_version", "", "Take one annotator's whole version"),
+    ("review.reload", "ctrl+r", "reload", "", "Reload the annotators' new versions"),
 ]
 
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import time
 
-from redline.errors import RedlineError
+from textual import work
+from textual.worker import get_current_worker
+
+from redline.errors import RedlineError, StoreUnavailableError
 from redline.queue import DocumentQueue
-from redline.schema.records import Answer
+from redline.schema.records import Annotation, Answer
 from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
+from redline.tui.messages import SaveFailed, SaveLanded, SaveRetrying
 from redline.tui.modals import ConfirmScreen, FlagScreen, HelpScreen, PromptScreen
+from redline.tui.status_line import reports_errors
 
 
 class DocumentActions(DocumentScreen):
@@ -38,15 +43,69 @@ class DocumentActions(DocumentScreen):
             return
         seconds = self.spent + (time.monotonic() - self.started)
         try:
-            record = self.worklist.save(self.session, answer, seconds)
+            record = self.worklist.record_to_save(self.session, answer, seconds)
+            if self.worklist.log.remote:  # over the network: from a worker, retried
+                self.saving = record
+                self.say(f"saving {record.doc_id} to {self.worklist.log.location}…")
+                self.save_in_background(record)
+                return
+            self.worklist.append(record)
         except RedlineError as error:
             self.refuse(str(error))
             return
-        # the record is on disk (fsynced) before anything below says "saved"
+        self.session.mark_saved(record)
+        self.saved(record)
+
+    def saved(self, record: Annotation) -> None:
+        """Said once the record is durable (fsynced, or COMMIT returned), and never before."""
         kept = sum(1 for s in record.spans if s.edit == "kept")
         unseen = f" · {kept} suggestion(s) kept without being looked at" if kept else ""
-        self.go_on(f"saved {record.doc_id} ({answer}) to {self.worklist.log.location}{unseen}")
+        location = self.worklist.log.location
+        self.go_on(f"saved {record.doc_id} ({record.answer}) to {location}{unseen}")
         self.after_save()
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save_in_background(self, record: Annotation) -> None:
+        """Append to a remote store; while its server cannot be reached, say so and try again
+        (1, 2, 4, then every 5 s) until it lands or the app ends."""
+        worker = get_current_worker()
+        delay = 1.0
+        while not worker.is_cancelled:
+            try:
+                self.worklist.append(record)
+            except StoreUnavailableError as error:
+                self.post_message(SaveRetrying(str(error), delay))
+                deadline = time.monotonic() + delay
+                while time.monotonic() < deadline and not worker.is_cancelled:
+                    time.sleep(0.05)
+                delay = min(delay * 2, 5.0)
+                continue
+            except RedlineError as error:
+                self.post_message(SaveFailed(str(error)))
+                return
+            self.post_message(SaveLanded(record))
+            return
+
+    @reports_errors
+    def on_save_retrying(self, message: SaveRetrying) -> None:
+        doc_id = self.saving.doc_id if self.saving is not None else "the document"
+        self.say(
+            f"database unavailable: {doc_id} stays on screen, retrying in {message.delay:g} s "
+            f"(nothing is lost) · {message.reason}",
+            "error",
+        )
+
+    @reports_errors
+    def on_save_landed(self, message: SaveLanded) -> None:
+        self.saving = None
+        if self.opened is not None and self.session.document.doc_id == message.record.doc_id:
+            self.session.mark_saved(message.record)
+        self.saved(message.record)
+
+    @reports_errors
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.saving = None
+        self.refuse(message.reason)
 
     def go_on(self, message: str) -> None:
         """To the next document, after the last to the first one not saved yet, else stay

@@ -1,6 +1,6 @@
 """What the annotate and review screens share: one document of a queue open for editing, the
-annotator's view of it (cursor, selection, focus) as reactives, painting it, the workers that
-index the corpus and compute suggestions behind it, and the status line.
+annotator's view of it (cursor, selection, focus) as reactives, and painting it (the workers
+behind it and the status line: :mod:`redline.tui.document_workers`).
 
 Every change of the view's state asks for a repaint; the repaint runs once after the key,
 click or message that made the changes is handled, however many it made. An exception nothing
@@ -15,27 +15,22 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
 
-from redline.editing import EditRefused, EditSession, RelationState, SpanState
-from redline.errors import RedlineError
+from redline.editing import EditRefused, RelationState, SpanState
 from redline.queue import DocumentQueue, Opened
+from redline.schema.records import Annotation
 from redline.tui.article import ArticleView
+from redline.tui.document_workers import HOLD_EVERY, DocumentWorkers
 from redline.tui.header import DocumentHeader
 from redline.tui.marks import Mark, MarkKind, label_colors
-from redline.tui.messages import IndexFinished, SuggestionsFailed, SuggestionsReady
 from redline.tui.modals import ConfirmScreen
 from redline.tui.side_panel import SidePanel
-from redline.tui.status_line import StatusLine, errors_shown, reports_errors, show_error
-
-PREFETCH = 3
-"""Documents after the open one whose suggestions are computed ahead."""
+from redline.tui.status_line import StatusLine, errors_shown
 
 _MARK_KINDS: dict[str, MarkKind] = {
     "pending": "suggested",
@@ -46,7 +41,7 @@ _MARK_KINDS: dict[str, MarkKind] = {
 _Answer = TypeVar("_Answer")
 
 
-class DocumentScreen(Screen[None]):
+class DocumentScreen(DocumentWorkers):
     """One document of ``worklist`` at a time, starting where its person left off."""
 
     cursor: var[int] = var(0, init=False)
@@ -77,11 +72,9 @@ class DocumentScreen(Screen[None]):
         self._repaint_requested = False
         self.relation_just_removed: str | None = None
         """A relation x just removed: a second x must not reject the span beneath it."""
-
-    @property
-    def session(self) -> EditSession:
-        assert self.opened is not None
-        return self.opened.session
+        self.saving: Annotation | None = None
+        """A record on its way to a remote store (the document stays until it lands)."""
+        self._held_at = time.monotonic()
 
     def header_note(self) -> str:
         """What the header says about where suggestions come from."""
@@ -114,56 +107,6 @@ class DocumentScreen(Screen[None]):
         if not self.worklist.index.complete:
             # after the first frame: indexing competes with painting for the interpreter
             self.call_after_refresh(self.finish_index)
-
-    # -- background work -----------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def finish_index(self) -> None:
-        """Index the rest of a big corpus while the first document is already on screen."""
-        self.worklist.finish_index()
-        self.post_message(IndexFinished())
-
-    @reports_errors
-    def on_index_finished(self, message: IndexFinished) -> None:
-        self.request_repaint()
-        skipped = self.worklist.skipped_documents()
-        if skipped:
-            self.say(f"{skipped} document(s) of the corpus skipped (listed when you quit)")
-
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def prefetch(self, position: int) -> None:
-        """Compute suggestions for this document and the next few, off the UI thread."""
-        for ahead in range(position, position + 1 + PREFETCH):
-            if not self.worklist.has(ahead):
-                break
-            if self.worklist.is_saved(ahead) and ahead != position:
-                continue
-            try:
-                record = self.worklist.suggest(ahead)
-            except RedlineError as error:
-                self.post_message(SuggestionsFailed(str(error)))
-                return
-            if ahead == position:
-                self.post_message(SuggestionsReady(ahead, record))
-
-    @reports_errors
-    def on_suggestions_ready(self, message: SuggestionsReady) -> None:
-        position, record = message.position, message.record
-        if self.opened is None or position != self.position or self.opened.source != "empty":
-            return
-        if self.session.dirty or record is None:
-            return
-        self.opened = self.worklist.open(position, suggestions=record)
-        self.request_repaint()
-        self.say(f"{record.doc_id}: {len(record.spans)} suggestions to review")
-
-    def on_suggestions_failed(self, message: SuggestionsFailed) -> None:
-        self.say(message.message, "error")
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker's unexpected exception: said, and the UI goes on."""
-        if event.state == WorkerState.ERROR and isinstance(event.worker.error, Exception):
-            show_error(self.app, event.worker.error)
 
     # -- opening documents ---------------------------------------------------------------
 
@@ -299,16 +242,10 @@ class DocumentScreen(Screen[None]):
 
     # -- telling the annotator -----------------------------------------------------------
 
-    def say(self, message: str, kind: str = "info") -> None:
-        for status in self.query(StatusLine):  # none while the screen is being removed
-            status.say(message, kind)
-
-    def refuse(self, message: str) -> None:
-        self.say(f"refused: {message}", "error")
-        self.app.bell()
-
     def edit(self, change: Callable[[], object], done: str | None = None) -> bool:
         """Run one edit; a refusal becomes a status message and the state is unchanged."""
+        if self.refused_while_saving():
+            return False
         version = self.session.version
         try:
             change()
@@ -320,24 +257,39 @@ class DocumentScreen(Screen[None]):
             self.say("nothing to change: it is like that already")
         else:
             self.say(done or self.session.history_note())
+        if time.monotonic() - self._held_at > HOLD_EVERY:
+            self.hold(self.position)
         return True
 
-    def leave_then(self, then: Callable[[], object]) -> None:
-        """Run ``then`` now, or after the annotator agrees to drop unsaved edits."""
-        if self.opened is None or not self.session.dirty:
+    def refused_while_saving(self) -> bool:
+        """While a save is on its way to the server, the document stays as it is saved."""
+        if self.saving is None:
+            return False
+        self.refuse(f"{self.saving.doc_id} is being saved: it stays as it is until it lands")
+        return True
+
+    def leave_then(self, then: Callable[[], object], *, quitting: bool = False) -> None:
+        """Run ``then`` now, or after the annotator agrees to drop unsaved edits (or, when
+        ``quitting``, a save still on its way)."""
+        if self.saving is not None:
+            if not quitting:
+                self.refused_while_saving()
+                return
+            question = (
+                f"{self.saving.doc_id} is not saved yet: the database cannot be reached and "
+                "redline keeps trying. Quit and lose this version?"
+            )
+        elif self.opened is None or not self.session.dirty:
             then()
             return
+        else:
+            question = f"{self.session.document.doc_id} has unsaved edits. Leave it without saving?"
 
         def answered(yes: bool | None) -> None:
             if yes:
                 then()
 
-        self.ask(
-            ConfirmScreen(
-                f"{self.session.document.doc_id} has unsaved edits. Leave it without saving?"
-            ),
-            answered,
-        )
+        self.ask(ConfirmScreen(question), answered)
 
     def ask(self, modal: Screen[_Answer], then: Callable[[_Answer | None], None]) -> None:
         """Show a modal screen; its answer goes to ``then`` (whose errors are shown)."""

@@ -1,4 +1,5 @@
-"""The top line: dataset, annotator, document k of N with a progress bar, the model in use."""
+"""The top line: dataset, annotator, document k of N with a progress bar, the model in use,
+and what the rest of the team has saved (kept up to date while the screen is open)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class DocumentHeader(Horizontal):
     DocumentHeader ProgressBar { width: 18; }
     DocumentHeader ProgressBar Bar { width: 10; }
     DocumentHeader #model { color: $text-muted; }
+    DocumentHeader #team { color: $text-muted; }
     DocumentHeader #state { text-style: bold; color: $warning; }
     """
 
@@ -33,6 +35,8 @@ class DocumentHeader(Horizontal):
         yield ProgressBar(total=1, show_eta=False, id="progress")
         yield Label("", id="state")
         yield Label(Text(self._model), id="model")
+        # hidden while nobody else has saved here: a header of one's own work looks as it did
+        yield Label("", id="team").set_styles("display: none;")
 
     _shown: tuple[int, int, bool, str, int, bool] | None = None
     _state: tuple[bool, bool, str, int] | None = None
@@ -72,3 +76,14 @@ class DocumentHeader(Horizontal):
     def set_model(self, model: str) -> None:
         self._model = model
         self.query_one("#model", Label).update(Text(model))
+
+    def show_team(self, others: int, saved: int) -> None:
+        """The others' documents with a saved version: whoever joins or saves shows here
+        without a restart (the screen's watcher follows the store)."""
+        team = self.query_one("#team", Label)
+        if not others:
+            team.display = False
+            return
+        people = "1 other" if others == 1 else f"{others} others"
+        team.update(Text(f"team: {people} · {saved} saved"))
+        team.display = True

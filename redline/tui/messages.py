@@ -40,3 +40,40 @@ class RetrainFinished(Message, bubble=False):
     def __init__(self, outcome: RetrainOutcome) -> None:
         super().__init__()
         self.outcome = outcome
+
+
+class SaveRetrying(Message, bubble=False):
+    """The store's server cannot be reached: the save is tried again in ``delay`` seconds."""
+
+    def __init__(self, reason: str, delay: float) -> None:
+        super().__init__()
+        self.reason = reason
+        self.delay = delay
+
+
+class SaveLanded(Message, bubble=False):
+    """The record is in the store (its COMMIT returned)."""
+
+    def __init__(self, record: Annotation) -> None:
+        super().__init__()
+        self.record = record
+
+
+class SaveFailed(Message, bubble=False):
+    """The store refused the record for good (not a connection that may come back)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
+class TeamSaved(Message, bubble=False):
+    """Other people saved (``names``; empty for the first count, made when the screen
+    opened): ``others`` people besides the screen's own have ``saved`` documents between them
+    with a saved version."""
+
+    def __init__(self, names: set[str], others: int, saved: int) -> None:
+        super().__init__()
+        self.names = names
+        self.others = others
+        self.saved = saved

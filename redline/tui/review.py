@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import ClassVar
 
 from textual.binding import BindingType
@@ -11,6 +12,8 @@ from redline.navigation import first_after, last_before
 from redline.review import ConflictChoices, ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.bindings import review_bindings
+from redline.tui.header import DocumentHeader
+from redline.tui.messages import TeamSaved
 from redline.tui.modals import PromptScreen
 
 
@@ -23,6 +26,8 @@ class ReviewScreen(AnnotateScreen):
         super().__init__(worklist, start)
         self.review = worklist
         self._sides: dict[tuple[int, int], int] = {}
+        self._unread: Counter[str] = Counter()
+        """Saves heard per annotator since the versions were read (ctrl+r reads them)."""
 
     def header_note(self) -> str:
         merged = self.review.auto.merged
@@ -102,3 +107,36 @@ class ReviewScreen(AnnotateScreen):
 
         listing = "  ".join(f"{n}: {name}" for n, name in enumerate(names, start=1))
         self.ask(PromptScreen(f"Take whose version? {listing}"), chosen)
+
+    # -- other people's saves ------------------------------------------------------------
+
+    def team_saved(self, message: TeamSaved) -> None:
+        """The versions compared here were read when the list was made: say that newer ones
+        are there, and how to read them (nothing changes under the reviewer by itself)."""
+        super().team_saved(message)
+        if not message.names:
+            return
+        self._unread.update(message.names)
+        count = sum(self._unread.values())
+        self.say(
+            f"{count} new save(s) by {', '.join(sorted(self._unread))} — press ctrl+r to reload"
+        )
+
+    def action_reload(self) -> None:
+        """Refused while the open document has unsaved edits: reading the versions again
+        rebuilds its conflicts, and the edits were made on the old ones."""
+        if self.refused_while_saving():
+            return
+        if self.opened is not None and self.session.dirty:
+            self.refuse(
+                f"{self.session.document.doc_id} has unsaved edits: save them (enter) or "
+                "undo them before ctrl+r reloads the versions"
+            )
+            return
+        added = self.review.reload()
+        names = ", ".join(sorted(self._unread)) or "nobody new"
+        self._unread.clear()
+        self.query_one(DocumentHeader).set_model(self.header_note())
+        self.open(self.position)  # the same document: positions are kept
+        more = f"; {len(added)} more document(s) in conflict" if added else ""
+        self.say(f"reloaded the versions (new saves by {names}){more}")

@@ -56,6 +56,7 @@ async def test_a_token_opens_its_annotators_own_queue_and_a_wrong_one_nothing(
     assert record.annotator == "ben"
     assert token not in (root / "seeds" / "team.jsonl").read_text()
     assert token_hash(token) in (root / "seeds" / "team.jsonl").read_text()
+    assert dataset.annotators() == ["ben"]  # the sign-in file is nobody's records
 
 
 def test_a_new_token_replaces_the_old_one(where: str) -> None:
