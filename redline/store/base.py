@@ -223,6 +223,15 @@ class DatasetStore(ABC):
         nothing out (no plan, or a fixed one: :meth:`routes`)."""
         return None
 
+    def documents_saved(self, annotators: Sequence[str]) -> int:
+        """How many documents the ``annotators`` have saved, each annotator's counted (the
+        annotate header's team count)."""
+        saved = 0
+        for name in annotators:
+            with self.open(name) as log:
+                saved += len(log)
+        return saved
+
     def people(self) -> list[str]:
         """The annotators whose versions are compared and reviewed: no model, not gold."""
         return [name for name in self.annotators() if is_person(name)]

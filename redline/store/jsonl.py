@@ -36,6 +36,8 @@ from redline.store.files import (
 )
 
 RECORD_SUFFIX = ".jsonl"
+TEAM = "team"
+"""The name a dataset's sign-in file takes (``team.jsonl``): no annotator may have it."""
 TORN_SUFFIX = ".torn"
 LOCK_SUFFIX = ".lock"
 INDEX_SUFFIX = ".index"

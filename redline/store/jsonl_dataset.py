@@ -20,10 +20,9 @@ from redline.schema.keys import is_model
 from redline.schema.routes import RoutingPlan
 from redline.schema.team import TeamMember
 from redline.store.base import DEFAULT_ROOT, DatasetStore, SaveWatcher, check_name
-from redline.store.jsonl import RECORD_SUFFIX, JsonlAnnotatorLog
+from redline.store.jsonl import RECORD_SUFFIX, TEAM, JsonlAnnotatorLog
 
 ROUTES_FILE = "routes.json"
-TEAM = "team"
 TEAM_FILE = f"{TEAM}{RECORD_SUFFIX}"
 """Who may sign in (not an annotator's records, though it ends like them)."""
 

@@ -266,6 +266,17 @@ class PostgresDataset(DatasetStore):
         names = sorted(row[0] for row in rows)
         return names if include_models else [n for n in names if not is_model(n)]
 
+    def documents_saved(self, annotators: Sequence[str]) -> int:
+        """One query, not a log (and its connection) per annotator: 50 open screens count
+        after every save."""
+        with connect(self.url) as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT annotator, doc_id FROM redline_records "
+                "WHERE dataset = %s AND annotator = ANY(%s)) AS saved",
+                [self.name, list(annotators)],
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def routes(self) -> RoutingPlan | None:
         newest = self._newest_routes()
         return None if newest is None else newest[1]

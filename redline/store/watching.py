@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.store.base import SaveWatcher
-from redline.store.jsonl import RECORD_SUFFIX
-from redline.store.jsonl_dataset import TEAM
+from redline.store.jsonl import RECORD_SUFFIX, TEAM
 
 POLL_SECONDS = 0.5
 """How often a folder is looked at, and how long a wait goes without checking for close()."""
@@ -137,16 +136,16 @@ class PostgresWatcher(SaveWatcher):
             while not self._closed.is_set():
                 if self._connection is None and time.monotonic() >= self._retry_at:
                     saved |= self._connect()
-                remaining = deadline - time.monotonic()
-                if saved or remaining <= 0:
-                    break
-                if self._connection is None:  # the server is down: try again later
+                remaining = max(0.0, deadline - time.monotonic())
+                if self._connection is not None:  # (a timeout of 0 still reads what came)
+                    try:
+                        saved |= self._heard(min(POLL_SECONDS, remaining))
+                    except psycopg.Error:
+                        self._drop()
+                elif remaining > 0:  # the server is down: try again later
                     self._closed.wait(min(POLL_SECONDS, remaining))
-                    continue
-                try:
-                    saved |= self._heard(min(POLL_SECONDS, remaining))
-                except psycopg.Error:
-                    self._drop()
+                if saved or time.monotonic() >= deadline:
+                    break
             if self._closed.is_set():
                 self._drop()
                 return set()

@@ -105,7 +105,7 @@ class AnnotateScreen(RelationActions, DocumentActions):
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
     def follow_team(self) -> None:
-        """Listen a moment for the other people's saves, and count their documents when
+        """Look for the other people's saves (never waiting), and count their documents when
         someone saved (and once at first), all in this thread: on PostgreSQL both ask the
         server, which no key press may wait for. A short worker started again by a timer,
         not one that never ends: whoever waits for the screen's workers is not kept waiting."""
@@ -115,15 +115,12 @@ class AnnotateScreen(RelationActions, DocumentActions):
         first = self._watcher is None
         if self._watcher is None:
             self._watcher = dataset.watch()
-        heard = {n for n in self._watcher.wait(TEAM_EVERY / 2) if n != own and is_person(n)}
+        heard = {n for n in self._watcher.wait(0) if n != own and is_person(n)}
         if not (first or heard) or self._team_closed:
             return
         try:
             others = [name for name in dataset.people() if name != own]
-            saved = 0
-            for name in others:
-                with dataset.open(name) as log:
-                    saved += len(log)
+            saved = dataset.documents_saved(others)
         except (RedlineError, OSError):  # unreachable now; the next save retries
             return
         self.post_message(TeamSaved(heard, len(others), saved))
