@@ -47,26 +47,21 @@ def plan_routes(
     drawn = list(order)
     random.Random(seed).shuffle(drawn)
     shared = set(drawn[: round(everyone_fraction * len(order))])
-    if on_demand:
-        return RoutingPlan(
-            per_doc=per_doc,
-            everyone_fraction=everyone_fraction,
-            seed=seed,
-            annotators=people,
-            everyone=[doc_id for doc_id in order if doc_id in shared],
-            on_demand=True,
-            claim_minutes=claim_minutes,
-            documents=order,
-        )
-    rest = [doc_id for doc_id in drawn if doc_id not in shared]
-    chosen: dict[str, set[str]] = {doc_id: set(people) for doc_id in shared}
-    for n, doc_id in enumerate(rest):
-        chosen[doc_id] = {people[(n * per_doc + k) % len(people)] for k in range(per_doc)}
+    assignments: dict[str, list[str]] = {}
+    if not on_demand:  # decided now: each other document to per_doc annotators in turn
+        rest = [doc_id for doc_id in drawn if doc_id not in shared]
+        chosen: dict[str, set[str]] = {doc_id: set(people) for doc_id in shared}
+        for n, doc_id in enumerate(rest):
+            chosen[doc_id] = {people[(n * per_doc + k) % len(people)] for k in range(per_doc)}
+        assignments = {a: [d for d in order if a in chosen[d]] for a in people}
     return RoutingPlan(
         per_doc=per_doc,
         everyone_fraction=everyone_fraction,
         seed=seed,
         annotators=people,
         everyone=[doc_id for doc_id in order if doc_id in shared],
-        assignments={a: [d for d in order if a in chosen[d]] for a in people},
+        assignments=assignments,
+        on_demand=on_demand,
+        claim_minutes=claim_minutes,
+        documents=order if on_demand else [],
     )

@@ -7,6 +7,7 @@ demand; each worker runs off the UI thread and tells the screen by a message
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual import work
 from textual.screen import Screen
@@ -32,6 +33,8 @@ class DocumentWorkers(Screen[None]):
     position: int
     opened: Opened | None
     _held_at: float
+    request_repaint: Callable[[], None]
+    """Paint again once the current key or message is handled (the screen paints)."""
 
     @property
     def session(self) -> EditSession:
@@ -45,10 +48,6 @@ class DocumentWorkers(Screen[None]):
     def refuse(self, message: str) -> None:
         self.say(f"refused: {message}", "error")
         self.app.bell()
-
-    def request_repaint(self) -> None:
-        """Paint again once the current key or message is handled (the screen paints)."""
-        raise NotImplementedError
 
     # -- background work -----------------------------------------------------------------
 
