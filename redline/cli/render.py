@@ -124,7 +124,7 @@ def print_stats(
 ) -> None:
     """:func:`stats_tables`, printed."""
     for part in stats_tables(rows, dataset, labels, pool):
-        out.print(part)
+        out.print(part, soft_wrap=isinstance(part, str))  # a sentence stays one line in a pipe
 
 
 def pool_line(pool: PoolProgress) -> str:
