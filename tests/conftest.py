@@ -15,6 +15,17 @@ from tests.support.data import NEWS_SCHEMA
 from tests.support.postgres import fresh_database, server_url, skip_reason
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests go first: a parallel run hands out tests in collection order, and one
+    of a few minutes started last would keep the whole run waiting on it alone."""
+
+    def seconds(item: pytest.Item) -> float:
+        marker = item.get_closest_marker("longest")
+        return 0.0 if marker is None else float(marker.kwargs["seconds"])
+
+    items.sort(key=seconds, reverse=True)
+
+
 @pytest.fixture
 def news_schema() -> LabelSchema:
     return load_schema(NEWS_SCHEMA)

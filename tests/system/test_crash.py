@@ -182,6 +182,7 @@ def _run(args: list[str], cwd: Path, **options: object) -> subprocess.CompletedP
     )  # fmt: skip
 
 
+@pytest.mark.longest(seconds=45)
 def test_suggest_killed_midway_keeps_whole_records_and_the_rerun_reuses_them(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -235,6 +236,7 @@ def _big_gold(tmp_path: Path, count: int = 3000) -> None:
             ana.write(jsonl_line(make_record(f"a{n:05d}", text[:300], annotator="ana")))
 
 
+@pytest.mark.longest(seconds=40)
 @pytest.mark.parametrize("fmt", ["jsonl", "spacy"])
 def test_export_killed_mid_write_leaves_the_old_file_or_the_new_one(
     tmp_path: Path, request: pytest.FixtureRequest, fmt: str

@@ -78,6 +78,7 @@ def test_a_password_is_never_shown() -> None:
     assert message.startswith("database unavailable at postgresql://alice@127.0.0.1:1/team")
 
 
+@pytest.mark.longest(seconds=15)
 def test_a_password_in_the_store_url_never_reaches_output_or_the_server_activity(
     postgres_url: str, tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
 from redline.routing import plan_routes
 from redline.store import open_store
@@ -159,6 +160,7 @@ _ANNOTATOR = textwrap.dedent(
 )
 
 
+@pytest.mark.longest(seconds=50)
 def test_eight_annotators_on_demand_give_every_document_exactly_two_versions(
     postgres_url: str, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 import spacy
 
 from redline.store import open_dataset
@@ -13,6 +14,7 @@ from redline.training import latest_model
 from tests.support.cli import redline_process as redline
 
 
+@pytest.mark.longest(seconds=15)
 def test_train_writes_a_pipeline_that_suggests(workspace: Path):
     trained = redline("train", "--dataset", "seeds-demo", "--max-steps", "10", "--seed", "1")
     assert trained.returncode == 0, trained.stderr

@@ -19,6 +19,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.longest(seconds=12)
 def test_enough_gold_relations_make_a_relation_model_that_suggests(tmp_path: Path):
     corpus = load_re3d(CORPORA / "re3d")
     train, held = corpus.gold[:30], corpus.documents[40:]

@@ -259,6 +259,7 @@ def check_saved_files(root: Path, schema: LabelSchema) -> tuple[int, list[str]]:
     return lines, problems
 
 
+@pytest.mark.longest(seconds=30)
 @pytest.mark.parametrize(("seed", "suggestions"), RUNS)
 async def test_random_keys_never_crash_nor_corrupt_a_save(
     seed: int,
