@@ -1,5 +1,6 @@
-"""`redline suggest --n-process 2` vs `--n-process 1`: the speed-up of spaCy's worker processes
-on the whole suggest path (reading, model, rules, records, the fsynced cache).
+"""`redline suggest --n-process 2` vs `--n-process 1`: the speed-up of worker processes on the
+whole suggest path (reading, model, rules, records, the fsynced cache). The one process's model
+is loaded before the clock starts; the workers load theirs inside it, as a user waits for them.
 
 Same corpus as bench/suggest.py (documents made of the seed articles' sentences); each run
 suggests into an empty dataset, so nothing comes from the cache. Runs alternate in this one
@@ -26,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def timed_run(corpus: Path, root: Path, name: str, n_process: int) -> float:
     suggester = Suggester(load_schema(REPO / "schema" / "news.toml"))
-    suggester.nlp  # noqa: B018 -- load the model before the clock starts, as for the baseline
+    suggester.nlp  # noqa: B018 -- the one process's model, loaded before the clock starts
     started = time.perf_counter()
     run = suggest_documents(
         lambda: Corpus(corpus), open_dataset(name, root), suggester, n_process=n_process

@@ -64,7 +64,12 @@ def suggest(
             "--out", dir_okay=False, help="Also write the suggestions here, as JSONL records."
         ),
     ] = None,
-    n_process: Annotated[int, typer.Option(min=1, help="Processes for spaCy.")] = 1,
+    n_process: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Worker processes, each loading the model once (one per core pays)."
+        ),
+    ] = 1,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per spaCy batch.")] = 64,
     model: ModelOption = None,
     root: RootOption = DEFAULT_ROOT,

@@ -31,6 +31,7 @@ from redline.suggest.pieces import (
     failure_line,
 )
 from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
+from redline.suggest.processes import suggest_in_processes
 from redline.suggest.relation_model import RelationModel
 from redline.suggest.relation_scores import PairScorer
 from redline.suggest.relations import suggest_relations
@@ -58,13 +59,13 @@ class Suggester:
     ) -> None:
         self.schema = schema
         self.model = resolve_model(model or schema.model.name)
-        self._relation_model = relation_model
+        self.given_relation_model = relation_model
 
     @cached_property
     def relation_model(self) -> RelationModel | None:
         """The one given, else the one saved in the trained pipeline's folder, else None."""
-        if self._relation_model is not None:
-            return self._relation_model
+        if self.given_relation_model is not None:
+            return self.given_relation_model
         target = self.model.load_target
         return None if target is None else load_relation_model(Path(target))
 
@@ -99,10 +100,10 @@ class Suggester:
     def record(self, document: Document, doc: Doc) -> Annotation:
         """The pseudo-annotator's record of one analysed document."""
         found = Found(document, 1)
-        found.add(0, *self._found(doc))
-        return self._annotation(found)
+        found.add(0, *self.found(doc))
+        return self.annotation(found)
 
-    def _found(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str, Origin]]]:
+    def found(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str, Origin]]]:
         """The schema's entities of an analysed text (or piece), with offsets in it, and its
         relations as (head, child) indices into them."""
         rule_spans = {(s.start, s.end, s.label_) for s in doc.spans.get(RULE_ENTITIES_KEY, [])}
@@ -121,7 +122,7 @@ class Suggester:
         ]
         return spans, self._relations(doc, entities)
 
-    def _annotation(self, found: Found) -> Annotation:
+    def annotation(self, found: Found) -> Annotation:
         return Annotation.of(
             found.document,
             spans=found.spans,
@@ -149,13 +150,16 @@ class Suggester:
     def pieces(self, document: Document) -> list[tuple[int, int]]:
         """Where the document's text is cut to fit the pipeline's ``max_length`` (one piece
         when it fits; :mod:`redline.suggest.pieces`)."""
+        return self.cut(document.doc_id, document.text)
+
+    def cut(self, doc_id: str, text: str) -> list[tuple[int, int]]:
         limit = self.nlp.max_length
-        if len(document.text) <= limit:
-            return [(0, len(document.text))]
+        if len(text) <= limit:
+            return [(0, len(text))]
         try:
-            return cut_pieces(document.text, limit)
+            return cut_pieces(text, limit)
         except TextTooLongError as error:
-            raise TextTooLongError(f"document {document.doc_id!r}: {error}") from None
+            raise TextTooLongError(f"document {doc_id!r}: {error}") from None
 
     def suggest(
         self,
@@ -172,20 +176,27 @@ class Suggester:
         cannot be analysed is handed to it with the error and left out, and the others are
         analysed all the same: the stream, which an exception ends, is restarted after
         analysing the documents it had in hand one at a time, to find the one that failed.
+        With ``n_process`` over 1, worker processes analyse the documents
+        (:mod:`redline.suggest.processes`) and this process never loads the model.
         """
+        if n_process > 1:
+            yield from suggest_in_processes(
+                self, documents, batch_size=batch_size, n_process=n_process, on_failure=on_failure
+            )
+            return
         queue = iter(documents)
         while True:
             open_: dict[int, Found] = {}
             stream = self._piece_stream(queue, open_, on_failure)
             try:
                 for doc, (serial, offset) in self.nlp.pipe(
-                    stream, as_tuples=True, batch_size=batch_size, n_process=n_process
+                    stream, as_tuples=True, batch_size=batch_size
                 ):
                     found = open_[serial]
-                    found.add(offset, *self._found(doc))
+                    found.add(offset, *self.found(doc))
                     if found.complete:
                         del open_[serial]
-                        yield self._annotation(found)
+                        yield self.annotation(found)
                 return
             except SourceError as error:
                 raise error.error from None  # reading the corpus failed: not one document
@@ -232,8 +243,8 @@ class Suggester:
         pieces = self.pieces(document)
         found = Found(document, len(pieces))
         for start, end in pieces:
-            found.add(start, *self._found(self.nlp(document.text[start:end])))
-        return self._annotation(found)
+            found.add(start, *self.found(self.nlp(document.text[start:end])))
+        return self.annotation(found)
 
 
 @dataclass

@@ -78,8 +78,9 @@ def test_suggest_analyses_a_text_over_the_limit_in_pieces(tmp_path: Path) -> Non
     assert len({s["id"] for s in long["spans"]}) == len(long["spans"])
 
 
+@pytest.mark.parametrize("processes", ["1", "2"])
 def test_suggest_refuses_an_uncuttable_text_in_one_line_and_keeps_the_others(
-    tmp_path: Path,
+    tmp_path: Path, processes: str
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -89,7 +90,7 @@ def test_suggest_refuses_an_uncuttable_text_in_one_line_and_keeps_the_others(
     root = tmp_path / "annotations"
     result = redline_process(
         "suggest", str(corpus), "--dataset", "big", "--schema", str(NEWS_SCHEMA),
-        "--root", str(root),
+        "--root", str(root), "--n-process", processes,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
