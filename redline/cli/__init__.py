@@ -18,24 +18,93 @@ import typer
 from rich.markup import escape
 
 from redline import __version__
-from redline.cli import (
-    annotate,
-    export,
-    importing,
-    metrics,
-    review,
-    route,
-    schema,
-    serve,
-    stats,
-    store,
-    suggest,
-    team,
-    train,
-)
+from redline.cli.lazy import LazyTable, lazy_group
 from redline.cli.options import err, notice, out
-from redline.cli.schema import render_json_schema
 from redline.errors import RedlineError, display_path
+
+COMMANDS: LazyTable = {
+    "suggest": (
+        "redline.cli.suggest:suggest",
+        "Pre-annotate a corpus with the model and the schema's rules (cached per text).",
+    ),
+    "annotate": (
+        "redline.cli.annotate:annotate",
+        "Annotate a corpus in the terminal: correct the model's entities and relations.",
+    ),
+    "review": (
+        "redline.cli.review:review",
+        "Adjudicate annotators' disagreements into annotations/<dataset>/gold.jsonl.",
+    ),
+    "export": (
+        "redline.cli.export:export",
+        "Export a dataset's gold (or one annotator's) records for training or other tools.",
+    ),
+    "import": (
+        "redline.cli.importing:import_records",
+        "Import Prodigy, brat, our JSONL or plain text as records, validated against the schema.",
+    ),
+    "serve": (
+        "redline.cli.serve:serve",
+        "The annotate UI in a browser: one annotator's, or with --team each session signs in.",
+    ),
+    "stats": (
+        "redline.cli.stats:stats",
+        "Per annotator: documents done, answers, spans and relations per label, bad lines.",
+    ),
+    "route": (
+        "redline.cli.route:route",
+        "Route the corpus's documents to the annotators; `annotate` then shows each only theirs.",
+    ),
+    "agreement": (
+        "redline.cli.metrics:agreement",
+        "Inter-annotator agreement: span/relation F1, Cohen's and Fleiss' kappa, alpha, alpha_U.",
+    ),
+    "evaluate": (
+        "redline.cli.metrics:evaluate",
+        "Precision, recall and F1 of an annotator or the model against gold, and edit counts.",
+    ),
+    "train": (
+        "redline.cli.train:train",
+        "Train the model on a dataset's gold; it then suggests for that dataset by default.",
+    ),
+}
+"""Every command, by the module it lives in and its one-line help (:mod:`.lazy`)."""
+
+SCHEMA_COMMANDS: LazyTable = {
+    "export": (
+        "redline.cli.schema:export",
+        "Write the JSON Schema of one JSONL record, generated from the pydantic models.",
+    ),
+    "check": (
+        "redline.cli.schema:check",
+        "Load a label schema and show its labels (errors name the file and field).",
+    ),
+    "from-brat": (
+        "redline.cli.schema:from_brat",
+        "Make a label schema from brat's annotation.conf (what it cannot hold is a warning).",
+    ),
+    "from-prodigy": (
+        "redline.cli.schema:from_prodigy",
+        "Make a label schema from the span and relation labels of Prodigy tasks.",
+    ),
+}
+STORE_COMMANDS: LazyTable = {
+    "migrate": (
+        "redline.cli.store:migrate",
+        "Create or upgrade redline's tables in a PostgreSQL database (safe to run again).",
+    ),
+    "copy": (
+        "redline.cli.store:copy",
+        "Copy every dataset of SRC into DST: records DST has are not copied again; then every "
+        "record is looked for in DST.",
+    ),
+}
+TEAM_COMMANDS: LazyTable = {
+    "add": (
+        "redline.cli.team:add",
+        "Make NAME a new token (shown once; only its hash is kept) and print their link.",
+    )
+}
 
 app = typer.Typer(
     name="redline",
@@ -43,35 +112,20 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=lazy_group(COMMANDS),
 )
-schema_app = typer.Typer(help="Label schemas and the record format.", no_args_is_help=True)
-app.add_typer(schema_app, name="schema")
-store_app = typer.Typer(
-    help="Where the datasets are: a team's PostgreSQL server, a JSONL folder.",
-    no_args_is_help=True,
-)
-app.add_typer(store_app, name="store")
-team_app = typer.Typer(help="A team's sign-in tokens for `serve --team`.", no_args_is_help=True)
-app.add_typer(team_app, name="team")
-team_app.command("add")(team.add)
-
-app.command()(suggest.suggest)
-app.command()(annotate.annotate)
-app.command()(review.review)
-app.command("export")(export.export)
-app.command("import")(importing.import_records)
-app.command()(serve.serve)
-app.command()(stats.stats)
-app.command()(route.route)
-app.command()(metrics.agreement)
-app.command()(metrics.evaluate)
-app.command()(train.train)
-store_app.command("migrate")(store.migrate)
-store_app.command("copy")(store.copy)
-schema_app.command("export")(schema.export)
-schema_app.command("check")(schema.check)
-schema_app.command("from-brat")(schema.from_brat)
-schema_app.command("from-prodigy")(schema.from_prodigy)
+for name, help_text, table in (
+    ("schema", "Label schemas and the record format.", SCHEMA_COMMANDS),
+    (
+        "store",
+        "Where the datasets are: a team's PostgreSQL server, a JSONL folder.",
+        STORE_COMMANDS,
+    ),
+    ("team", "A team's sign-in tokens for `serve --team`.", TEAM_COMMANDS),
+):
+    app.add_typer(
+        typer.Typer(), name=name, help=help_text, no_args_is_help=True, cls=lazy_group(table)
+    )
 
 
 def _version(value: bool) -> None:
@@ -108,4 +162,4 @@ def main() -> None:
         sys.exit(1)
 
 
-__all__ = ["app", "main", "render_json_schema"]
+__all__ = ["app", "main"]

@@ -10,24 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.measure import Measurement
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.protocol import is_renderable
 
-from redline.corpus import Corpus
+if TYPE_CHECKING:  # the commands import them when they run, not when they are listed
+    from rich.progress import Progress
+
+    from redline.corpus import Corpus
 
 _UNBOUNDED = 1 << 20
 """The width tables are measured at when nothing limits them."""
@@ -193,6 +187,16 @@ def report_skipped(corpus: Corpus) -> None:
 def progress_bar(*, terminal_only: bool = False) -> Progress:
     """A progress bar on stderr, so that stdout holds only the results; ``terminal_only``:
     none at all when stderr is not a terminal (the result line says it all)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from redline.cli import render_json_schema
+from redline.cli.schema import render_json_schema
 from redline.schema import Annotation
 from tests.support.data import jsonl_line, make_record, relation, span
 
