@@ -17,14 +17,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
 
-from redline.metrics import (
-    OUTSIDE,
-    cohen_kappa,
-    fleiss_kappa,
-    token_cohen_kappa,
-    token_fleiss_kappa,
-    token_labels,
-)
+from redline.metrics.kappa import cohen_kappa, fleiss_kappa, token_cohen_kappa, token_fleiss_kappa
+from redline.metrics.token_categories import OUTSIDE, token_labels
 from redline.schema.records import Annotation
 from redline.tokens import tokenize
 from tests.support.data import make_record, span

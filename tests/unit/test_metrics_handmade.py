@@ -12,19 +12,13 @@ from fractions import Fraction
 import pytest
 
 from redline.errors import RedlineError
-from redline.metrics import (
-    MISSING,
-    answer_agreement,
-    cohen_kappa,
+from redline.metrics.alpha import krippendorff_nominal
+from redline.metrics.answers import answer_agreement
+from redline.metrics.f1 import MISSING, label_confusion, relation_f1, span_f1
+from redline.metrics.kappa import cohen_kappa, fleiss_kappa, token_cohen_kappa, token_fleiss_kappa
+from redline.metrics.unitizing import (
     document_unitizing_alpha,
     document_unitizing_alpha_by_label,
-    fleiss_kappa,
-    krippendorff_nominal,
-    label_confusion,
-    relation_f1,
-    span_f1,
-    token_cohen_kappa,
-    token_fleiss_kappa,
     unitizing_alpha,
 )
 from redline.schema.records import Annotation

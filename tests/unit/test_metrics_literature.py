@@ -12,16 +12,9 @@ from collections import Counter
 
 import pytest
 
-from redline.metrics import (
-    cohen_kappa,
-    document_unitizing_alpha,
-    fleiss_kappa,
-    krippendorff_nominal,
-    nominal_alpha,
-    token_cohen_kappa,
-    token_fleiss_kappa,
-    unitizing_alpha,
-)
+from redline.metrics.alpha import krippendorff_nominal, nominal_alpha
+from redline.metrics.kappa import cohen_kappa, fleiss_kappa, token_cohen_kappa, token_fleiss_kappa
+from redline.metrics.unitizing import document_unitizing_alpha, unitizing_alpha
 from redline.schema.records import Annotation
 from tests.support.data import make_record, span
 
