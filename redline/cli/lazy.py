@@ -8,12 +8,13 @@ The table's helps must be the commands' own first docstring lines; a test holds 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from redline.lazy_import import imported
 
 LazyTable = dict[str, tuple[str, str]]
 """Command name -> ("module:function", the function's one-line help)."""
@@ -51,8 +52,7 @@ class LazyCommands(TyperGroup):
 
 def command_function(target: str) -> Callable[..., Any]:
     """The function a table entry names (``"redline.cli.stats:stats"``), imported now."""
-    module_name, function_name = target.split(":")
-    function: Callable[..., Any] = getattr(importlib.import_module(module_name), function_name)
+    function: Callable[..., Any] = imported(target)
     return function
 
 

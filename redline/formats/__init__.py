@@ -18,13 +18,8 @@ from typing import Literal
 
 from redline.corpus.source import JSONL_SUFFIXES
 from redline.errors import InputError, Location, RedlineError
-from redline.formats.brat import export_brat_folder, read_brat
-from redline.formats.conll import export_conll_file
-from redline.formats.jsonl import export_jsonl, import_jsonl
-from redline.formats.prodigy import export_prodigy, import_prodigy
-from redline.formats.spacy_docbin import export_docbin
 from redline.formats.split import split_paths
-from redline.formats.text import import_text
+from redline.lazy_import import imported
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation
 
@@ -58,7 +53,9 @@ class Writer:
     """An export format: how it writes records, and where ``OUT`` puts them."""
 
     name: str
-    write: WriteRecords
+    function: str
+    """The writer, as ``"module:function"``: imported when used (spaCy's DocBin, CoNLL's
+    sentences and brat's token edges need spaCy; a JSONL export does not)."""
     training: bool
     """Training data: only accepted documents are exported."""
     folder: bool
@@ -68,19 +65,30 @@ class Writer:
     parts: Callable[[Path], tuple[Path, Path]] = split_paths
     """Where the train and the dev records go, with a split."""
 
+    @property
+    def write(self) -> WriteRecords:
+        function: WriteRecords = imported(self.function)
+        return function
+
 
 @dataclass(frozen=True)
 class Reader:
     """An import format: how it reads, from a file or a folder, and what one record is."""
 
     name: str
-    read: ReadRecords
+    function: str
+    """The reader, as ``"module:function"``, imported when used."""
     source: Literal["file", "folder", "file or folder"]
     record: Literal["line", "file", "document", "line or file"]
     """What one record is, so that ``--skip-invalid`` leaves a record out whole and counts
     records, not problems: a line (JSONL, Prodigy), a file of the folder, a document (brat:
     its ``.txt`` and ``.ann``, whose problems name either), or for text a line of a JSONL
     corpus, else a file. A document's id comes from an id key only where a record is a line."""
+
+    @property
+    def read(self) -> ReadRecords:
+        function: ReadRecords = imported(self.function)
+        return function
 
     def record_unit(self, path: Path) -> RecordUnit:
         """What one record is when reading ``path``."""
@@ -100,28 +108,34 @@ class Reader:
 WRITERS: dict[str, Writer] = {
     writer.name: writer
     for writer in (
-        Writer("jsonl", export_jsonl, training=False, folder=False),
-        Writer("prodigy", export_prodigy, training=False, folder=False),
+        Writer("jsonl", "redline.formats.jsonl:export_jsonl", training=False, folder=False),
+        Writer("prodigy", "redline.formats.prodigy:export_prodigy", training=False, folder=False),
         Writer(
             "spacy",
-            export_docbin,
+            "redline.formats.spacy_docbin:export_docbin",
             training=True,
             folder=True,
             whole=lambda out: _docbins(out)[0],
             parts=_docbins,
         ),
-        Writer("conll", export_conll_file, training=True, folder=False),
-        Writer("brat", export_brat_folder, training=True, folder=True, parts=_in_folder),
+        Writer("conll", "redline.formats.conll:export_conll_file", training=True, folder=False),
+        Writer(
+            "brat",
+            "redline.formats.brat:export_brat_folder",
+            training=True,
+            folder=True,
+            parts=_in_folder,
+        ),
     )
 }
 
 READERS: dict[str, Reader] = {
     reader.name: reader
     for reader in (
-        Reader("prodigy", import_prodigy, "file", record="line"),
-        Reader("brat", read_brat, "folder", record="document"),
-        Reader("jsonl", import_jsonl, "file", record="line"),
-        Reader("text", import_text, "file or folder", record="line or file"),
+        Reader("prodigy", "redline.formats.prodigy:import_prodigy", "file", record="line"),
+        Reader("brat", "redline.formats.brat:read_brat", "folder", record="document"),
+        Reader("jsonl", "redline.formats.jsonl:import_jsonl", "file", record="line"),
+        Reader("text", "redline.formats.text:import_text", "file or folder", record="line or file"),
     )
 }
 
