@@ -8,7 +8,7 @@ The table's helps must be the commands' own first docstring lines; a test holds 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, ClassVar
 
 import typer
@@ -20,6 +20,37 @@ LazyTable = dict[str, tuple[str, str]]
 """Command name -> ("module:function", the function's one-line help)."""
 
 
+class LazyCommandMap(MutableMapping[str, Any]):
+    """A group's commands: those built so far, and the table's, each built when first looked
+    up. Its names are all of them, so "Did you mean 'stats'?" still knows every command."""
+
+    def __init__(self, built: Mapping[str, Any], table: LazyTable) -> None:
+        self.built = dict(built)
+        self.table = table
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.built:
+            if name not in self.table:
+                raise KeyError(name)
+            self.built[name] = load_command(name, self.table[name][0])
+        return self.built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.table or name in self.built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self.table, *(name for name in self.built if name not in self.table)])
+
+    def __len__(self) -> int:
+        return len(self.table.keys() | self.built.keys())
+
+
 class LazyCommands(TyperGroup):
     """A typer group whose commands (those of :attr:`lazy`) are built on first use."""
 
@@ -27,20 +58,17 @@ class LazyCommands(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.commands = self.command_map = LazyCommandMap(self.commands, self.lazy)
         self._listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return [*self.lazy, *(name for name in self.commands if name not in self.lazy)]
+        return list(self.command_map)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name in self.commands or cmd_name not in self.lazy:
-            return super().get_command(ctx, cmd_name)
-        target, short_help = self.lazy[cmd_name]
-        if self._listing:  # a help page lists it: its name and line are enough
+        if self._listing and cmd_name in self.lazy and cmd_name not in self.command_map.built:
+            short_help = self.lazy[cmd_name][1]  # a help page lists it: its line is enough
             return TyperCommand(cmd_name, help=short_help, short_help=short_help)
-        command = load_command(cmd_name, target)
-        self.commands[cmd_name] = command
-        return command
+        return self.command_map.get(cmd_name)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True

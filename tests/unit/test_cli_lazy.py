@@ -46,8 +46,8 @@ def _modules_loaded_by(*arguments: str) -> tuple[str, list[str]]:
     result = subprocess.run(
         command, capture_output=True, text=True, env=subprocess_env(), check=True
     )
-    loaded = result.stdout.rsplit("LOADED ", 1)[1].strip()
-    return result.stdout, eval(loaded)  # a list of names printed by the child
+    shown, loaded = result.stdout.rsplit("LOADED ", 1)
+    return shown + result.stderr, eval(loaded)  # a list of names printed by the child
 
 
 @pytest.mark.parametrize("arguments", [("--help",), ("store", "--help"), ("schema", "--help")])
@@ -65,3 +65,11 @@ def test_a_commands_own_help_loads_only_that_command():
     assert "--store" in shown
     assert "spacy" not in loaded
     assert "textual" not in loaded
+
+
+def test_a_mistyped_command_is_told_the_nearest_ones_without_loading_them():
+    shown, loaded = _modules_loaded_by("stat")
+    assert "Did you mean 'stats'?" in shown
+    assert loaded == []
+    shown, _ = _modules_loaded_by("store", "cpy")
+    assert "Did you mean 'copy'?" in shown
