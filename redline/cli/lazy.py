@@ -8,7 +8,7 @@ The table's helps must be the commands' own first docstring lines; a test holds 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any, ClassVar
 
 import typer
@@ -78,16 +78,10 @@ class LazyCommands(TyperGroup):
             self._listing = False
 
 
-def command_function(target: str) -> Callable[..., Any]:
-    """The function a table entry names (``"redline.cli.stats:stats"``), imported now."""
-    function: Callable[..., Any] = imported(target)
-    return function
-
-
 def load_command(name: str, target: str) -> Any:
     """The click command typer makes of the function, as it would in a group of its own."""
     single = typer.Typer(add_completion=False)
-    single.command(name)(command_function(target))
+    single.command(name)(imported(target))
     return typer.main.get_command(single)
 
 

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from redline.cli import COMMANDS, SCHEMA_COMMANDS, STORE_COMMANDS, TEAM_COMMANDS
-from redline.cli.lazy import command_function, load_command
+from redline.cli.lazy import load_command
+from redline.lazy_import import imported
 from tests.support.data import subprocess_env
 
 TABLES = {"": COMMANDS, "schema": SCHEMA_COMMANDS, "store": STORE_COMMANDS, "team": TEAM_COMMANDS}
@@ -24,7 +25,7 @@ ENTRIES = [(group, name, entry) for group, table in TABLES.items() for name, ent
 )
 def test_each_listed_help_is_the_commands_own_first_paragraph(group, name, entry):
     target, listed = entry
-    first_paragraph = inspect.getdoc(command_function(target)).split("\n\n")[0]
+    first_paragraph = inspect.getdoc(imported(target)).split("\n\n")[0]
     assert listed == " ".join(first_paragraph.split())
     command = load_command(name, target)
     assert command.name == name
