@@ -1,23 +1,34 @@
 """Agreement over 3 annotators x N documents x ~50 spans: the full `redline agreement` report
-vs just reading the annotators' files, in the same process (target: seconds, under 5x).
+vs reading the same files with orjson alone, in the same process (target: under 5 s in all,
+at most 1.5x the orjson reading; memory that does not grow with the documents).
 
 Generates the files (seed sentences as texts; the annotators agree on most spans and differ
-on some boundaries, labels and misses), then times `load_versions` (reading and validating
-every newest record) and `agreement_report` (reading plus every statistic).
-Usage: python -m bench.agreement [--docs 10000] [--spans 50]
+on some boundaries, labels and misses), then, in a fresh process per size, times reading
+every line of the three files with orjson (the baseline), reading and validating every
+newest record with pydantic (what the report did before it read plain JSON), and
+`agreement_report` (reading plus every statistic), and prints the process's peak RSS. The
+smaller size (--small) shows whether memory grows with the documents.
+Usage: python -m bench.agreement [--docs 10000] [--small 1000] [--spans 50]
+       python -m bench.agreement --store postgresql://root@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import orjson
+
+from bench.team import create_database, drop_database
 from redline.metrics.report import agreement_report, load_versions
 from redline.schema import Annotation, Span, text_sha1
-from redline.store import open_dataset
+from redline.store import open_store
 from redline.tokens import tokenize
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,9 +43,11 @@ def texts(count: int, rng: random.Random) -> list[str]:
     return [" ".join(rng.choices(pool, k=rng.randint(120, 180))) for _ in range(count)]
 
 
-def generate(root: Path, docs: int, spans: int, seed: int = 5) -> None:
+def generate(
+    root: Path, docs: int, spans: int, store_url: str | None = None, seed: int = 5
+) -> None:
     rng = random.Random(seed)
-    dataset = open_dataset("bench", root)
+    dataset = open_store("bench", root, store_url)
     logs = {name: dataset.open(name, write=True) for name in ANNOTATORS}
     batches: dict[str, list[Annotation]] = {name: [] for name in ANNOTATORS}
     for n, text in enumerate(texts(docs, rng)):
@@ -71,30 +84,94 @@ def generate(root: Path, docs: int, spans: int, seed: int = 5) -> None:
         logs[name].close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--spans", type=int, default=50)
-    args = parser.parse_args()
+def measure(root: Path, store_url: str | None) -> dict[str, float]:
+    """The three timings and the peak RSS, in this (fresh) process."""
+    dataset = open_store("bench", root, store_url)
+    start = time.perf_counter()
+    spans = 0
+    if store_url is None:
+        for name in ANNOTATORS:
+            with (root / "bench" / f"{name}.jsonl").open("rb") as lines:
+                for line in lines:
+                    spans += len(orjson.loads(line)["spans"])
+    else:
+        import psycopg
+
+        with psycopg.connect(store_url) as connection:
+            rows = connection.execute(
+                "SELECT record::text FROM redline_records WHERE dataset = 'bench'"
+            )
+            for (text,) in rows:
+                spans += len(orjson.loads(text)["spans"])
+    baseline = time.perf_counter() - start
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    report = agreement_report(dataset, ANNOTATORS)
+    full = time.perf_counter() - start
+    rss_report = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    validated = sum(len(r) for r in load_versions(dataset, ANNOTATORS).values())
+    pydantic = time.perf_counter() - start
+    assert report.alpha is not None
+    assert report.alpha_u is not None
+    return {
+        "spans": spans,
+        "records": validated,
+        "orjson": baseline,
+        "pydantic": pydantic,
+        "report": full,
+        "rss_mib_after_baseline": rss_before / 1024,
+        "rss_mib_after_report": rss_report / 1024,
+        "alpha": report.alpha.value or 0.0,
+        "alpha_u": report.alpha_u.value or 0.0,
+    }
+
+
+def run(docs: int, spans: int, server: str | None) -> dict[str, float]:
+    """Generate, then measure in a fresh process (on a database of its own on ``server``)."""
+    name = f"redline_bench_agreement_{docs}"
+    store_url = None if server is None else create_database(server, name)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         start = time.perf_counter()
-        generate(root, args.docs, args.spans)
-        print(f"generated 3 annotators x {args.docs} docs x ~{args.spans} spans "
-              f"in {time.perf_counter() - start:.1f} s")  # fmt: skip
-        dataset = open_dataset("bench", root)
-        start = time.perf_counter()
-        versions = load_versions(dataset, ANNOTATORS)
-        reading = time.perf_counter() - start
-        spans = sum(len(r.spans) for records in versions.values() for r in records)
-        del versions
-        start = time.perf_counter()
-        report = agreement_report(dataset, ANNOTATORS)
-        full = time.perf_counter() - start
-        print(f"reading the files: {reading:.2f} s ({spans} spans)")
-        print(f"full agreement report: {full:.2f} s (alpha {report.alpha.value:.3f}, "
-              f"alpha_U {report.alpha_u.value:.3f})")  # fmt: skip
-        print(f"ratio full/reading: {full / reading:.2f}  (target < 5)")
+        generate(root, docs, spans, store_url)
+        print(f"generated 3 annotators x {docs} docs x ~{spans} spans "
+              f"in {time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
+        try:
+            code = (
+                "import sys, orjson; from pathlib import Path; from bench.agreement import measure"
+                "; print(orjson.dumps(measure(Path(sys.argv[1]), sys.argv[2] or None)).decode())"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code, str(root), store_url or ""],
+                check=True, capture_output=True, text=True, cwd=REPO,
+            ).stdout  # fmt: skip
+        finally:
+            if server is not None:
+                drop_database(server, name)
+        return dict(orjson.loads(out.splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--spans", type=int, default=50)
+    parser.add_argument(
+        "--store", default=None, help="a PostgreSQL server's URL (default: JSONL files)"
+    )
+    args = parser.parse_args()
+    for docs in (args.small, args.docs):
+        m = run(docs, args.spans, args.store)
+        print(f"{docs} docs ({m['records']:.0f} records, {m['spans']:.0f} spans):")
+        print(f"  reading with orjson alone: {m['orjson']:.2f} s")
+        print(f"  reading and validating with pydantic: {m['pydantic']:.2f} s")
+        print(f"  full agreement report: {m['report']:.2f} s (alpha {m['alpha']:.3f}, "
+              f"alpha_U {m['alpha_u']:.3f})")  # fmt: skip
+        print(f"  ratio report/orjson: {m['report'] / m['orjson']:.2f}  (target <= 1.5; "
+              f"under 5 s in all)")  # fmt: skip
+        print(f"  peak RSS: {m['rss_mib_after_baseline']:.0f} MiB after the baseline, "
+              f"{m['rss_mib_after_report']:.0f} MiB after the report")  # fmt: skip
 
 
 if __name__ == "__main__":

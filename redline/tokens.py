@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
@@ -40,6 +42,18 @@ def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:
     # Read the offsets as one array: far faster than making a Token object per token.
     rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if len(doc) else []
     return [(start, start + length) for start, length, space in rows if not space]
+
+
+def token_array(text: str, lang: str = "en") -> npt.NDArray[np.int64]:
+    """:func:`tokenize` as an n x 2 array of (start, end): what the statistics count over,
+    without a Python tuple per token."""
+    doc = blank(lang).make_doc(text)
+    if not len(doc):
+        return np.zeros((0, 2), dtype=np.int64)
+    rows: npt.NDArray[np.int64] = doc.to_array([IDX, LENGTH, IS_SPACE]).astype(np.int64)
+    rows = rows[rows[:, 2] == 0]
+    rows[:, 1] += rows[:, 0]
+    return rows[:, :2]
 
 
 class TokenIndex:

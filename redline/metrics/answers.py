@@ -22,13 +22,16 @@ the records they are given whatever their answer: the policy is applied to their
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal, get_args
 
+import numpy as np
+
 from redline.metrics.alpha import nominal_alpha
-from redline.metrics.compared import Score, Versions, done_by_at_least, group_docs
+from redline.metrics.columns import ANSWER_CODES, Side
+from redline.metrics.compared import Score, Versions, done_by_at_least, done_counts, group_docs
 from redline.metrics.kappa import cohen_kappa, fleiss_kappa
 from redline.schema.records import Annotation, Answer
 
@@ -90,12 +93,21 @@ class AnswerAgreement:
 def answer_agreement(versions: Versions) -> AnswerAgreement:
     """Agreement on the document answer over the documents done by two or more annotators."""
     docs = group_docs(versions)
+    answers = {
+        doc_id: {n: r.answer for n, r in records.items()} for doc_id, records in docs.items()
+    }
+    return agreement_on_answers(answers, sorted(versions))
+
+
+def agreement_on_answers(
+    docs: Mapping[str, Mapping[str, Answer]], names: Sequence[str]
+) -> AnswerAgreement:
+    """:func:`answer_agreement` from each document's answers by annotator (sorted by doc
+    id), what a report keeps of each record once its spans are counted."""
     kept, left_out = done_by_at_least(docs, 2)
-    names = sorted(versions)
     agreeing = pairs = 0
-    for records in kept:
-        answers = [r.answer for r in records.values()]
-        for answer_x, answer_y in combinations(answers, 2):
+    for answers in kept:
+        for answer_x, answer_y in combinations(answers.values(), 2):
             pairs += 1
             agreeing += answer_x == answer_y
     percent = Score(agreeing / pairs if pairs else None, len(kept), len(kept), left_out)
@@ -104,17 +116,29 @@ def answer_agreement(versions: Versions) -> AnswerAgreement:
     for x, y in combinations(names, 2):
         both = [r for r in docs.values() if x in r and y in r]
         one = sum((x in r) != (y in r) for r in docs.values())
-        kappa = cohen_kappa([r[x].answer for r in both], [r[y].answer for r in both])
+        kappa = cohen_kappa([r[x] for r in both], [r[y] for r in both])
         cohen[x, y] = Score(kappa.value, len(both), len(both), one)
 
     everyone, not_all = done_by_at_least(docs, len(names))
-    counts = [Counter(r.answer for r in records.values()) for records in everyone]
+    counts = [Counter(answers.values()) for answers in everyone]
     table = fleiss_kappa([[row[answer] for answer in ANSWERS] for row in counts])
     fleiss = Score(table.value, table.units, len(everyone), not_all)
 
-    alpha = nominal_alpha(
-        [[records[n].answer if n in records else None for records in kept] for n in names]
-    )
+    alpha = nominal_alpha([[answers.get(n) for answers in kept] for n in names])
     return AnswerAgreement(
         percent, cohen, fleiss, Score(alpha.value, alpha.units, len(kept), left_out)
     )
+
+
+def accepted_sides(
+    sides: Mapping[str, Side], policy: AnswerPolicy, needed: int = 2
+) -> tuple[dict[str, Side], int]:
+    """:func:`accepted_only` over a batch's sides."""
+    if policy == "all":
+        return dict(sides), 0
+    done = done_counts(sides.values())
+    refused = np.any(
+        [side.done & (side.answer != ANSWER_CODES["accept"]) for side in sides.values()], axis=0
+    )
+    dropped = (done >= needed) & refused
+    return {n: side.without(dropped) for n, side in sides.items()}, int(np.count_nonzero(dropped))

@@ -20,8 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
 
 from redline.errors import RedlineError
+from redline.metrics.columns import BoolArray, IntArray, Side
 from redline.schema.keys import check_same_text
 from redline.schema.records import Annotation
 
@@ -72,13 +76,17 @@ def pair_docs(
     return pairs, len(by_a.keys() ^ by_b.keys())
 
 
-def group_docs(versions: Versions) -> dict[str, DocVersions]:
-    """doc_id -> annotator -> record, for every document anyone did (sorted by doc id)."""
+def require_two(versions: Mapping[str, object]) -> None:
     if len(versions) < 2:
         raise RedlineError(
             f"agreement needs at least two annotators; got {len(versions)}"
             + (f" ({', '.join(versions)})" if versions else "")
         )
+
+
+def group_docs(versions: Versions) -> dict[str, DocVersions]:
+    """doc_id -> annotator -> record, for every document anyone did (sorted by doc id)."""
+    require_two(versions)
     docs: dict[str, DocVersions] = defaultdict(dict)
     for name in sorted(versions):
         for doc_id, record in _by_doc(versions[name]).items():
@@ -88,7 +96,21 @@ def group_docs(versions: Versions) -> dict[str, DocVersions]:
     return dict(sorted(docs.items()))
 
 
-def done_by_at_least(docs: Mapping[str, DocVersions], needed: int) -> tuple[list[DocVersions], int]:
+Done = TypeVar("Done", bound=Mapping[str, object])
+
+
+def done_by_at_least(docs: Mapping[str, Done], needed: int) -> tuple[list[Done], int]:
     """The documents done by at least ``needed`` annotators, and how many were not."""
     kept = [records for records in docs.values() if len(records) >= needed]
     return kept, len(docs) - len(kept)
+
+
+def pair_mask(a: Side, b: Side) -> tuple[BoolArray, int]:
+    """The batch's documents both did, and how many only one of them did."""
+    return a.done & b.done, int(np.count_nonzero(a.done ^ b.done))
+
+
+def done_counts(sides: Iterable[Side]) -> IntArray:
+    """Per document of a batch: how many of ``sides`` did it."""
+    counts: IntArray = np.sum([side.done for side in sides], axis=0, dtype=np.int64)
+    return counts

@@ -10,18 +10,19 @@ spans their own way. Only documents both annotators did count.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
+
+import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.compared import pair_docs
-from redline.schema.keys import RelationKey, SpanKey, keys_of
-from redline.schema.records import Annotation, Span
+from redline.metrics.columns import Batch, IntArray, Side, Spans, pair_batch
+from redline.metrics.compared import pair_mask
+from redline.schema.records import Annotation
 
-_Key = TypeVar("_Key", SpanKey, RelationKey)
+Match = Literal["exact", "overlap"]
 
 MISSING = "∅"
 """In :func:`label_confusion`: the side of a span the other annotator does not have."""
@@ -91,104 +92,193 @@ class PairF1:
     def units(self) -> int:
         return self.overall.units
 
+    def __add__(self, other: PairF1) -> PairF1:
+        """Two batches' counts as one (the report adds its batches up)."""
+        per_label = dict(self.per_label)
+        for label, counts in other.per_label.items():
+            per_label[label] = per_label.get(label, Counts()) + counts
+        return PairF1(
+            self.overall + other.overall,
+            dict(sorted(per_label.items())),
+            self.documents + other.documents,
+            self.documents_left_out + other.documents_left_out,
+            documents_left_out_answers=self.documents_left_out_answers
+            + other.documents_left_out_answers,
+        )
 
-def _overlap(a: Span, b: Span) -> int:
-    return min(a.end, b.end) - max(a.start, b.start)
+
+def row_keys(columns: Sequence[IntArray]) -> IntArray:
+    """One integer per row of ``columns`` (non-negative), equal exactly when the rows are."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    radices = [int(c.max()) + 1 for c in columns]
+    if np.prod(radices, dtype=object) < 2**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            key = key * radix + column
+        return key
+    _, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64)
 
 
-def _greedy_overlap(
-    a: Sequence[Span], b: Sequence[Span], same_label: bool
-) -> list[tuple[int, int]]:
-    """One-to-one matching of overlapping spans, largest overlap first (ties by position).
+def _shared(
+    columns_a: Sequence[IntArray], columns_b: Sequence[IntArray]
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Items both sides have, counted as multisets: for each key both have, a row of ``a``
+    holding it, a row of ``b`` holding it, and how many times both have it."""
+    keys = row_keys([np.concatenate([x, y]) for x, y in zip(columns_a, columns_b, strict=True)])
+    size = len(columns_a[0])
+    keys_a, rows_a, counts_a = np.unique(keys[:size], return_index=True, return_counts=True)
+    keys_b, rows_b, counts_b = np.unique(keys[size:], return_index=True, return_counts=True)
+    _, in_a, in_b = np.intersect1d(keys_a, keys_b, assume_unique=True, return_indices=True)
+    return rows_a[in_a], rows_b[in_b], np.minimum(counts_a[in_a], counts_b[in_b])
+
+
+def _by_label(
+    codes: IntArray, names: Sequence[str], weights: IntArray | None = None
+) -> Counter[str]:
+    counts = np.bincount(codes, weights=weights, minlength=len(names))
+    return Counter({names[c]: int(n) for c, n in enumerate(counts) if n})
+
+
+def _pair_f1(
+    n_a: int,
+    n_b: int,
+    matched: int,
+    tp: Counter[str] | None,
+    all_a: Counter[str] | None,
+    all_b: Counter[str] | None,
+    documents: int,
+    left_out: int,
+) -> PairF1:
+    """A batch's counts: per label when the labels of both sides' items are given."""
+    per_label: dict[str, Counts] = {}
+    if tp is not None and all_a is not None and all_b is not None:
+        for label in sorted(all_a | all_b):
+            hits = tp[label]
+            per_label[label] = Counts(hits, all_b[label] - hits, all_a[label] - hits)
+    return PairF1(Counts(matched, n_b - matched, n_a - matched), per_label, documents, left_out)
+
+
+def pair_by_overlap(a: Spans, b: Spans, same_label: bool) -> tuple[IntArray, IntArray]:
+    """One-to-one pairing of overlapping spans, largest overlap first (ties by position, then
+    by the records' order): rows of ``a`` and of ``b`` paired.
 
     Greedy, not a maximum matching: a pair with the largest shared extent is taken first,
-    which is what a reader comparing the two versions would pair.
+    which is what a reader comparing the two versions would pair. A candidate pair whose two
+    spans overlap no other candidate is taken whatever the order, so only the rest (spans
+    that overlap several) go through the greedy loop.
     """
-    if not a or not b:
-        return []
-    order = sorted(range(len(b)), key=lambda j: (b[j].start, b[j].end))
-    starts = [b[j].start for j in order]
-    longest = max(s.end - s.start for s in b)
-    candidates = []
-    for i, span in enumerate(a):
-        lo = bisect_right(starts, span.start - longest)
-        hi = bisect_left(starts, span.end)
-        for k in range(lo, hi):
-            j = order[k]
-            other = b[j]
-            if other.end <= span.start or (same_label and other.label != span.label):
-                continue
-            candidates.append(
-                (-_overlap(span, other), span.start, span.end, other.start, other.end, i, j)
-            )
-    candidates.sort()
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(a) or not len(b):
+        return empty, empty
+    order = np.lexsort((b.end, b.start))
+    b_starts = b.start[order]
+    longest = np.zeros(int(max(a.doc.max(), b.doc.max())) + 1, dtype=np.int64)
+    np.maximum.at(longest, b.doc, b.end - b.start)
+    lo = np.searchsorted(b_starts, a.start - longest[a.doc], side="right")
+    hi = np.searchsorted(b_starts, a.end, side="left")
+    counts = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(len(a)), counts)
+    step = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
+    j = order[np.repeat(lo, counts) + step]
+    overlaps = b.end[j] > a.start[i]
+    if same_label:
+        overlaps &= b.label[j] == a.label[i]
+    i, j = i[overlaps], j[overlaps]
+    alone = (np.bincount(i, minlength=len(a))[i] == 1) & (np.bincount(j, minlength=len(b))[j] == 1)
+    rest_i, rest_j = i[~alone], j[~alone]
+    if not len(rest_i):
+        return i, j
+    shared = np.minimum(a.end[rest_i], b.end[rest_j]) - np.maximum(a.start[rest_i], b.start[rest_j])
+    ranked = np.lexsort(
+        (b.rank[rest_j], a.rank[rest_i], b.end[rest_j], b.start[rest_j],
+         a.end[rest_i], a.start[rest_i], -shared)
+    )  # fmt: skip
     used_a: set[int] = set()
     used_b: set[int] = set()
-    matches = []
-    for *_, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            matches.append((i, j))
-    return matches
-
-
-@dataclass(frozen=True)
-class _Pairing:
-    """Two versions' spans of one document paired by overlap, and the ones left unpaired."""
-
-    matched: list[tuple[Span, Span]]
-    only_a: list[Span]
-    only_b: list[Span]
-
-
-def _pair_spans(a: Sequence[Span], b: Sequence[Span], same_label: bool) -> _Pairing:
-    matches = _greedy_overlap(a, b, same_label)
-    hit_a = {i for i, _ in matches}
-    hit_b = {j for _, j in matches}
-    return _Pairing(
-        [(a[i], b[j]) for i, j in matches],
-        [s for i, s in enumerate(a) if i not in hit_a],
-        [s for j, s in enumerate(b) if j not in hit_b],
+    taken_i, taken_j = [], []
+    for x, y in zip(rest_i[ranked].tolist(), rest_j[ranked].tolist(), strict=True):
+        if x not in used_a and y not in used_b:
+            used_a.add(x)
+            used_b.add(y)
+            taken_i.append(x)
+            taken_j.append(y)
+    return (
+        np.concatenate([i[alone], np.asarray(taken_i, dtype=np.int64)]),
+        np.concatenate([j[alone], np.asarray(taken_j, dtype=np.int64)]),
     )
 
 
-def _tally_labels(
-    keys_a: Counter[_Key],
-    keys_b: Counter[_Key],
-    tp: Counter[str],
-    fp: Counter[str],
-    fn: Counter[str],
-) -> int:
-    """Count, per label, the keys both have (tp), only ``b`` has (fp) and only ``a`` has (fn);
-    the number both have."""
-    common = keys_a & keys_b
-    for key, n in common.items():
-        tp[key.label] += n
-    for key, n in (keys_b - common).items():
-        fp[key.label] += n
-    for key, n in (keys_a - common).items():
-        fn[key.label] += n
-    return common.total()
+def _unpaired(size: int, paired: IntArray) -> IntArray:
+    mask = np.ones(size, dtype=bool)
+    mask[paired] = False
+    return np.flatnonzero(mask)
 
 
-def _extents(record: Annotation) -> Counter[tuple[int, int]]:
-    """The record's spans by extent alone, for matching that ignores labels."""
-    return Counter((s.start, s.end) for s in record.spans)
+def batch_span_f1(
+    batch: Batch, a: Side, b: Side, match: Match = "exact", labelled: bool = True
+) -> PairF1:
+    """:func:`span_f1` of one batch's two sides."""
+    if match not in ("exact", "overlap"):
+        raise RedlineError(f"span matching must be 'exact' or 'overlap', not {match!r}")
+    both, left_out = pair_mask(a, b)
+    sa, sb = a.spans.of_docs(both), b.spans.of_docs(both)
+    names = batch.labels.names
+    documents = int(np.count_nonzero(both))
+    if match == "exact":
+        extent_a = [sa.start, sa.end - sa.start] + ([sa.label] if labelled else [])
+        extent_b = [sb.start, sb.end - sb.start] + ([sb.label] if labelled else [])
+        rows_a, _, counts = _shared(extent_a, extent_b)
+        matched = int(counts.sum())
+        tp = _by_label(sa.label[rows_a], names, counts) if labelled else None
+    else:
+        paired_a, _ = pair_by_overlap(sa, sb, same_label=labelled)
+        matched = len(paired_a)
+        tp = _by_label(sa.label[paired_a], names) if labelled else None
+    all_a = _by_label(sa.label, names) if labelled else None
+    all_b = _by_label(sb.label, names) if labelled else None
+    return _pair_f1(len(sa), len(sb), matched, tp, all_a, all_b, documents, left_out)
 
 
-def _span_keys(record: Annotation) -> Counter[SpanKey]:
-    return Counter(SpanKey.of(s) for s in record.spans)
+def batch_relation_f1(batch: Batch, a: Side, b: Side) -> PairF1:
+    """:func:`relation_f1` of one batch's two sides."""
+    both, left_out = pair_mask(a, b)
+    ra, rb = a.relations.of_docs(both), b.relations.of_docs(both)
+    names = batch.relation_labels.names
+    columns_a = [*ra.ends.T, ra.label]
+    columns_b = [*rb.ends.T, rb.label]
+    rows_a, _, counts = _shared(columns_a, columns_b)
+    tp = _by_label(ra.label[rows_a], names, counts)
+    all_a, all_b = _by_label(ra.label, names), _by_label(rb.label, names)
+    matched = int(counts.sum())
+    documents = int(np.count_nonzero(both))
+    return _pair_f1(len(ra), len(rb), matched, tp, all_a, all_b, documents, left_out)
 
 
-def _per_label(tp: Counter[str], fp: Counter[str], fn: Counter[str]) -> dict[str, Counts]:
-    return {label: Counts(tp[label], fp[label], fn[label]) for label in sorted(tp | fp | fn)}
+def batch_label_confusion(batch: Batch, a: Side, b: Side) -> Counter[tuple[str, str]]:
+    """:func:`label_confusion` of one batch's two sides."""
+    both, _ = pair_mask(a, b)
+    sa, sb = a.spans.of_docs(both), b.spans.of_docs(both)
+    names = [*batch.labels.names, MISSING]
+    missing = len(names) - 1
+    paired_a, paired_b = pair_by_overlap(sa, sb, same_label=False)
+    only_a, only_b = _unpaired(len(sa), paired_a), _unpaired(len(sb), paired_b)
+    left = np.concatenate([sa.label[paired_a], sa.label[only_a], np.full(len(only_b), missing)])
+    right = np.concatenate([sb.label[paired_b], np.full(len(only_a), missing), sb.label[only_b]])
+    cells, counts = np.unique(left * len(names) + right, return_counts=True)
+    return Counter(
+        {
+            (names[c // len(names)], names[c % len(names)]): int(n)
+            for c, n in zip(cells.tolist(), counts.tolist(), strict=True)
+        }
+    )
 
 
 def span_f1(
     a: Sequence[Annotation],
     b: Sequence[Annotation],
-    match: Literal["exact", "overlap"] = "exact",
+    match: Match = "exact",
     labelled: bool = True,
 ) -> PairF1:
     """Span precision, recall and F1 of annotator ``b`` against annotator ``a``.
@@ -197,31 +287,8 @@ def span_f1(
     the same label), spans paired one-to-one by largest overlap. Unlabelled variants ignore
     the label (and give no per-label rows). Only documents both did count.
     """
-    if match not in ("exact", "overlap"):
-        raise RedlineError(f"span matching must be 'exact' or 'overlap', not {match!r}")
-    pairs, left_out = pair_docs(a, b)
-    total = Counts()
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for ra, rb in pairs:
-        if match == "exact" and labelled:
-            matched = _tally_labels(_span_keys(ra), _span_keys(rb), tp, fp, fn)
-        elif match == "exact":
-            matched = (_extents(ra) & _extents(rb)).total()
-        else:
-            paired = _pair_spans(ra.spans, rb.spans, same_label=labelled)
-            matched = len(paired.matched)
-            if labelled:
-                tp.update(x.label for x, _ in paired.matched)
-                fp.update(s.label for s in paired.only_b)
-                fn.update(s.label for s in paired.only_a)
-        total += Counts(matched, len(rb.spans) - matched, len(ra.spans) - matched)
-    return PairF1(total, _per_label(tp, fp, fn), len(pairs), left_out)
-
-
-def _relation_keys(record: Annotation) -> Counter[RelationKey]:
-    return Counter(keys_of(record.spans, record.relations)[1])
+    batch, x, y = pair_batch(a, b)
+    return batch_span_f1(batch, x, y, match, labelled)
 
 
 def relation_f1(a: Sequence[Annotation], b: Sequence[Annotation]) -> PairF1:
@@ -230,14 +297,8 @@ def relation_f1(a: Sequence[Annotation], b: Sequence[Annotation]) -> PairF1:
     A relation matches when its head and its child match exactly as spans (start, end,
     label) and its label matches: span ids are never compared.
     """
-    pairs, left_out = pair_docs(a, b)
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    for ra, rb in pairs:
-        _tally_labels(_relation_keys(ra), _relation_keys(rb), tp, fp, fn)
-    overall = Counts(tp.total(), fp.total(), fn.total())
-    return PairF1(overall, _per_label(tp, fp, fn), len(pairs), left_out)
+    batch, x, y = pair_batch(a, b)
+    return batch_relation_f1(batch, x, y)
 
 
 def label_confusion(a: Sequence[Annotation], b: Sequence[Annotation]) -> dict[tuple[str, str], int]:
@@ -247,11 +308,5 @@ def label_confusion(a: Sequence[Annotation], b: Sequence[Annotation]) -> dict[tu
     annotator has nothing paired with counts as ``(label, "∅")`` or ``("∅", label)``. Only
     documents both did count.
     """
-    pairs, _ = pair_docs(a, b)
-    confusion: Counter[tuple[str, str]] = Counter()
-    for ra, rb in pairs:
-        paired = _pair_spans(ra.spans, rb.spans, same_label=False)
-        confusion.update((x.label, y.label) for x, y in paired.matched)
-        confusion.update((s.label, MISSING) for s in paired.only_a)
-        confusion.update((MISSING, s.label) for s in paired.only_b)
-    return dict(sorted(confusion.items()))
+    batch, x, y = pair_batch(a, b)
+    return dict(sorted(batch_label_confusion(batch, x, y).items()))

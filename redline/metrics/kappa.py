@@ -3,7 +3,9 @@
 The formulas are our own rather than scikit-learn's or statsmodels': those are development
 dependencies only, and counting in integers keeps every sum exact up to the last division
 (over records, the tokens are counted as numpy arrays of category codes, see
-:mod:`redline.metrics.token_categories`). ``tests/unit/test_kappa_against_libraries.py``
+:mod:`redline.metrics.token_categories`). Over a dataset the counts are integer sums that
+add up batch by batch (:class:`CohenTally`, :class:`FleissTally`), so a report's memory does
+not grow with its documents. ``tests/unit/test_kappa_against_libraries.py``
 checks both against the libraries on random tables.
 """
 
@@ -11,15 +13,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.compared import Score, Versions, done_by_at_least, group_docs, pair_docs
-from redline.metrics.token_categories import TokenCoder, Tokenizer
+from redline.metrics.columns import Batch, IntArray, Side, batch_of, pair_batch
+from redline.metrics.compared import Score, Versions, done_counts, pair_mask, require_two
+from redline.metrics.token_categories import Tokenizer, token_codes, token_units
 from redline.schema.records import Annotation
-from redline.tokens import tokenize
+from redline.tokens import token_array
 
 
 def _kappa(agree: int, n: int, chance: int) -> float | None:
@@ -55,20 +59,47 @@ def cohen_kappa(labels_a: Sequence[str], labels_b: Sequence[str]) -> Score:
     return Score(_kappa_from_confusion(confusion), len(labels_a))
 
 
+def _counted(codes: IntArray) -> Counter[int]:
+    return Counter({c: int(n) for c, n in enumerate(np.bincount(codes)) if n})
+
+
+@dataclass
+class CohenTally:
+    """Cohen's kappa over the tokens of the documents two annotators both did, batch by
+    batch: the integer sums the value is computed from at the end."""
+
+    units: int = 0
+    agreeing: int = 0
+    documents: int = 0
+    left_out: int = 0
+    first: Counter[int] = field(default_factory=Counter)
+    second: Counter[int] = field(default_factory=Counter)
+
+    def add(self, batch: Batch, a: Side, b: Side, tokenizer: Tokenizer) -> None:
+        both, left_out = pair_mask(a, b)
+        units = token_units(batch, [a, b], both, tokenizer)
+        x, y = token_codes(batch, a, units), token_codes(batch, b, units)
+        self.units += len(x)
+        self.agreeing += int(np.count_nonzero(x == y))
+        self.documents += int(np.count_nonzero(both))
+        self.left_out += left_out
+        self.first.update(_counted(x))
+        self.second.update(_counted(y))
+
+    def score(self) -> Score:
+        chance = sum(n * self.second[c] for c, n in self.first.items())
+        value = _kappa(self.agreeing, self.units, chance)
+        return Score(value, self.units, self.documents, self.left_out)
+
+
 def token_cohen_kappa(
-    a: Sequence[Annotation], b: Sequence[Annotation], tokenizer: Tokenizer = tokenize
+    a: Sequence[Annotation], b: Sequence[Annotation], tokenizer: Tokenizer = token_array
 ) -> Score:
     """Cohen's kappa over the tokens of every document both did (units: tokens)."""
-    pairs, left_out = pair_docs(a, b)
-    coder = TokenCoder(tokenizer, [r for pair in pairs for r in pair])
-    codes_a = [coder(ra) for ra, _ in pairs]
-    codes_b = [coder(rb) for _, rb in pairs]
-    x = np.concatenate(codes_a) if codes_a else np.zeros(0, dtype=np.int64)
-    y = np.concatenate(codes_b) if codes_b else np.zeros(0, dtype=np.int64)
-    size = len(coder.codes)
-    chance = int(np.bincount(x, minlength=size) @ np.bincount(y, minlength=size))
-    value = _kappa(int(np.count_nonzero(x == y)), len(x), chance)
-    return Score(value, len(x), len(pairs), left_out)
+    batch, x, y = pair_batch(a, b)
+    tally = CohenTally()
+    tally.add(batch, x, y, tokenizer)
+    return tally.score()
 
 
 def _fleiss_value(subjects: int, raters: int, squares: int, chance: int) -> float | None:
@@ -124,25 +155,50 @@ def fleiss_kappa(table: Sequence[Sequence[int]]) -> Score:
     return Score(value, subjects)
 
 
-def token_fleiss_kappa(versions: Versions, tokenizer: Tokenizer = tokenize) -> Score:
+@dataclass
+class FleissTally:
+    """Fleiss' kappa over the tokens of the documents that all the annotators did, batch by
+    batch (``raters``: how many annotators)."""
+
+    raters: int
+    subjects: int = 0
+    agreeing: int = 0
+    documents: int = 0
+    left_out: int = 0
+    columns: Counter[int] = field(default_factory=Counter)
+
+    def add(self, batch: Batch, sides: Sequence[Side], tokenizer: Tokenizer) -> None:
+        done = done_counts(sides)
+        everyone = done == len(sides)
+        units = token_units(batch, sides, everyone, tokenizer)
+        codes = [token_codes(batch, side, units) for side in sides]
+        # sum_ij n_ij^2 = sum over tokens of the ordered rater pairs that agree, selves included.
+        self.agreeing += sum(
+            int(np.count_nonzero(codes[r] == codes[s]))
+            for r, s in combinations(range(len(sides)), 2)
+        )
+        self.subjects += len(units[0])
+        self.documents += int(np.count_nonzero(everyone))
+        self.left_out += int(np.count_nonzero((done > 0) & ~everyone))
+        for column in codes:
+            self.columns.update(_counted(column))
+
+    def score(self) -> Score:
+        squares = self.subjects * self.raters + 2 * self.agreeing
+        chance = sum(n * n for n in self.columns.values())
+        value = _fleiss_value(self.subjects, self.raters, squares, chance)
+        return Score(value, self.subjects, self.documents, self.left_out)
+
+
+def token_fleiss_kappa(versions: Versions, tokenizer: Tokenizer = token_array) -> Score:
     """Fleiss' kappa over the tokens of the documents that ALL the given annotators did.
 
     Fleiss' kappa needs the same number of raters for every unit, so a document some
     annotator did not do is left out (and counted in ``documents_left_out``); use
     :func:`redline.metrics.alpha.krippendorff_nominal` to keep them, with missing ratings.
     """
-    docs = group_docs(versions)
-    kept, left_out = done_by_at_least(docs, len(versions))
-    coder = TokenCoder(tokenizer, [r for records in kept for r in records.values()])
-    blocks = [np.stack([coder(r) for r in records.values()]) for records in kept]
-    m = len(versions)
-    codes = np.concatenate(blocks, axis=1) if blocks else np.zeros((m, 0), dtype=np.int64)
-    subjects = codes.shape[1]
-    # sum_ij n_ij^2 = sum over tokens of the ordered rater pairs that agree, selves included.
-    agreeing = sum(
-        int(np.count_nonzero(codes[r] == codes[s])) for r, s in combinations(range(m), 2)
-    )
-    squares = subjects * m + 2 * agreeing
-    columns = np.bincount(codes.ravel(), minlength=len(coder.codes))
-    value = _fleiss_value(subjects, m, squares, int(columns @ columns))
-    return Score(value, subjects, len(kept), left_out)
+    require_two(versions)
+    batch = batch_of(versions, sorted(versions))
+    tally = FleissTally(len(versions))
+    tally.add(batch, list(batch.sides.values()), tokenizer)
+    return tally.score()

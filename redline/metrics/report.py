@@ -1,39 +1,32 @@
 """Everything ``redline agreement`` and ``redline evaluate`` print, computed from a dataset.
 
 Each statistic lives in its own module of :mod:`redline.metrics`; this module chooses the
-records (annotators, labels), runs every statistic once and keeps the results together, so
-the CLI (tables or ``--json``) and any script read the same numbers.
+records (annotators, labels), runs every statistic once (over batches of documents, see
+:mod:`redline.metrics.streamed`) and keeps the results together, so the CLI (tables or
+``--json``) and any script read the same numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 from typing import TypeVar
 
 from redline.errors import InputError, RedlineError
-from redline.metrics.alpha import krippendorff_nominal
 from redline.metrics.answers import (
     DEFAULT_ANSWERS,
     AnswerAgreement,
     AnswerPolicy,
-    accepted_only,
-    answer_agreement,
+    agreement_on_answers,
 )
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
-from redline.metrics.f1 import Counts, PairF1, label_confusion, relation_f1, span_f1
-from redline.metrics.kappa import token_cohen_kappa, token_fleiss_kappa
-from redline.metrics.unitizing import (
-    UnitizingScore,
-    document_unitizing_alpha,
-    document_unitizing_alpha_by_label,
-)
-from redline.schema.keys import GOLD_ANNOTATOR, SpanKey, is_model
+from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1
+from redline.metrics.streamed import DatasetTally, read_batches
+from redline.metrics.unitizing import UnitizingScore
+from redline.schema.keys import GOLD_ANNOTATOR, is_model
 from redline.schema.records import Annotation
 from redline.store import DatasetStore
-from redline.tokens import tokenize
 
 Pair = tuple[str, str]
 T = TypeVar("T")
@@ -74,31 +67,20 @@ class AgreementReport:
 
 
 def load_versions(
-    dataset: DatasetStore,
-    annotators: Sequence[str],
-    labels: Sequence[str] | None = None,
-    problems: list[InputError] | None = None,
+    dataset: DatasetStore, annotators: Sequence[str], problems: list[InputError] | None = None
 ) -> dict[str, list[Annotation]]:
-    """Each annotator's newest records, restricted to ``labels`` when given. The lines that
-    could not be read are left out and added to ``problems``: the numbers then rest on fewer
-    records than the files hold, and the user must hear which."""
+    """Each annotator's newest records, validated. The lines that could not be read are
+    left out and added to ``problems``: the numbers then rest on fewer records than the
+    files hold, and the user must hear which."""
     dataset.require(*annotators)
     versions: dict[str, list[Annotation]] = {}
     for name in annotators:
         with dataset.open(name) as log:
-            records = list(log.iter_newest())
+            versions[name] = list(log.iter_newest())
             if problems is not None:  # once per line, however often a file is read
                 reported = {str(p) for p in problems}
                 problems += [p for p in [*log.problems, *log.torn] if str(p) not in reported]
-        versions[name] = [_only(r, labels) for r in records] if labels else records
     return versions
-
-
-def _only(record: Annotation, labels: Sequence[str]) -> Annotation:
-    spans = [s for s in record.spans if s.label in labels]
-    kept = {s.id for s in spans}
-    relations = [r for r in record.relations if r.head in kept and r.child in kept]
-    return record.model_copy(update={"spans": spans, "relations": relations})
 
 
 def agreement_report(
@@ -108,6 +90,7 @@ def agreement_report(
     *,
     lang: str = "en",
     answers: AnswerPolicy = DEFAULT_ANSWERS,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> AgreementReport:
     """Every agreement statistic of the dataset's annotators (default: every person).
 
@@ -116,97 +99,55 @@ def agreement_report(
     answers policy (:mod:`redline.metrics.answers`), applied per statistic to the annotators
     it compares; each statistic counts the documents it left out for it apart from those
     done by too few (``documents_left_out_answers``). The answer agreement itself is over
-    every document, whatever the policy."""
+    every document, whatever the policy. ``on_progress(documents done, documents)`` is told
+    after each batch (:mod:`redline.metrics.streamed`)."""
     names = list(annotators) if annotators else dataset.people()
     if len(names) < 2:
         found = ", ".join(names) or "none"
         raise RedlineError(
             f"agreement needs two or more annotators; dataset {dataset.name!r} has {found}"
         )
+    dataset.require(*names)
     problems: list[InputError] = []
-    versions = load_versions(dataset, names, labels, problems)
-    shown_labels = sorted(
-        set(labels)
-        if labels
-        else {s.label for rs in versions.values() for r in rs for s in r.spans}
-    )
-    documents: dict[str, int] = {}
-    for records in versions.values():
-        for record in {r.doc_id for r in records}:
-            documents[record] = documents.get(record, 0) + 1
-    some, answered_some = accepted_only(versions, answers)
+    tally = DatasetTally(names, answers, lang)
+    read_batches(dataset, names, tally, labels, problems, on_progress)
     report = AgreementReport(
         annotators=names,
-        labels=shown_labels,
-        documents=sum(1 for n in documents.values() if n >= 2) - answered_some,
-        left_out=sum(1 for n in documents.values() if n < 2),
-        left_out_answers=answered_some,
+        labels=sorted(set(labels) if labels else tally.labels.names),
+        documents=tally.documents,
+        left_out=tally.left_out,
+        left_out_answers=tally.answered_some,
         answers_policy=answers,
         lang=lang,
         problems=problems,
     )
-    tokens = _memo_tokenizer(lang)
-    for a, b in combinations(names, 2):
-        pair = (a, b)
-        both, answered = accepted_only({a: versions[a], b: versions[b]}, answers)
-        x, y = both[a], both[b]
-        report.exact[pair] = _noted(span_f1(x, y, "exact"), answered)
-        report.overlap[pair] = _noted(span_f1(x, y, "overlap"), answered)
-        report.unlabelled[pair] = _noted(span_f1(x, y, "exact", labelled=False), answered)
-        report.unlabelled_overlap[pair] = _noted(span_f1(x, y, "overlap", labelled=False), answered)
-        report.token_kappa[pair] = _noted(token_cohen_kappa(x, y, tokens), answered)
-        report.relations[pair] = _noted(relation_f1(x, y), answered)
-        report.confusion[pair] = label_confusion(x, y)
-    everyone, answered_all = accepted_only(versions, answers, needed=len(names))
-    report.fleiss = _noted(token_fleiss_kappa(everyone, tokens), answered_all)
-    report.alpha = _noted(krippendorff_nominal(some, tokens), answered_some)
-    report.alpha_u = _noted(document_unitizing_alpha(some), answered_some)
+    for pair, counted in tally.pairs.items():
+        answered = counted.answered
+        report.exact[pair] = _noted(counted.spans["exact"], answered)
+        report.overlap[pair] = _noted(counted.spans["overlap"], answered)
+        report.unlabelled[pair] = _noted(counted.spans["unlabelled"], answered)
+        report.unlabelled_overlap[pair] = _noted(counted.spans["unlabelled_overlap"], answered)
+        report.token_kappa[pair] = _noted(counted.kappa.score(), answered)
+        report.relations[pair] = _noted(counted.relations, answered)
+        report.confusion[pair] = dict(sorted(counted.confusion.items()))
+    assert tally.fleiss is not None
+    report.fleiss = _noted(tally.fleiss.score(), tally.answered_all)
+    report.alpha = _noted(tally.alpha.score(), tally.answered_some)
+    report.alpha_u = _noted(tally.unitizing.score(None), tally.answered_some)
     report.alpha_u_by_label = {
-        label: _noted(score, answered_some)
-        for label, score in document_unitizing_alpha_by_label(some).items()
+        label: _noted(score, tally.answered_some)
+        for label, score in tally.unitizing.by_label().items()
     }
-    report.answers = answer_agreement(versions)
-    report.per_doc = _per_document(some)
+    report.answers = agreement_on_answers(dict(sorted(tally.answers.items())), sorted(names))
+    report.per_doc = sorted(
+        tally.per_doc, key=lambda row: (1.0 if row[1] is None else row[1], row[0])
+    )
     return report
 
 
 def _noted(score: Noted, answered: int) -> Noted:
     """``score`` with the number of documents the answers policy left out for it."""
     return replace(score, documents_left_out_answers=answered)
-
-
-def _memo_tokenizer(lang: str) -> Callable[[str], list[tuple[int, int]]]:
-    """Tokenize each text once for every statistic of one report (texts repeat per
-    annotator), with the tokenizer of ``lang``."""
-    seen: dict[str, list[tuple[int, int]]] = {}
-
-    def tokens(text: str) -> list[tuple[int, int]]:
-        if text not in seen:
-            seen[text] = tokenize(text, lang)
-        return seen[text]
-
-    return tokens
-
-
-def _per_document(versions: dict[str, list[Annotation]]) -> list[tuple[str, float | None, int]]:
-    """Mean pairwise exact span F1 per document (2|A∩B| / (|A|+|B|) over (start, end, label))."""
-    by_doc: dict[str, dict[str, set[SpanKey]]] = {}
-    for name, records in versions.items():
-        for record in records:
-            keys = {SpanKey.of(s) for s in record.spans}
-            by_doc.setdefault(record.doc_id, {})[name] = keys
-    rows = []
-    for doc_id, spans in by_doc.items():
-        if len(spans) < 2:
-            continue
-        scores = []
-        for a, b in combinations(sorted(spans), 2):
-            total = len(spans[a]) + len(spans[b])
-            if total:
-                scores.append(2 * len(spans[a] & spans[b]) / total)
-        rows.append((doc_id, sum(scores) / len(scores) if scores else None, len(spans)))
-    rows.sort(key=lambda row: (1.0 if row[1] is None else row[1], row[0]))
-    return rows
 
 
 @dataclass

@@ -6,31 +6,34 @@ unit; its category is the label of the span covering it (the first by start, the
 longest) or :data:`OUTSIDE`. Cohen's, Fleiss' and Krippendorff's statistics all read the
 same categories from here, so they disagree only where their formulas do.
 
-A span may start or end inside a token ("Hun Sen" of "Sen."). :class:`TokenCoder` cuts each
-text's tokens at every span edge any compared record puts inside one
-(:func:`redline.tokens.split_tokens`), the same units for every annotator of the text: "Hun
-Sen" against "Hun Sen." is then a disagreement on the unit ".", not a perfect agreement on
-"Sen.", and the full stop nobody marked is one more unit both left outside.
+A span may start or end inside a token ("Hun Sen" of "Sen."). :func:`token_units` cuts each
+document's tokens at every span edge any compared record puts inside one (as
+:func:`redline.tokens.split_tokens` does), the same units for every annotator of the
+document: "Hun Sen" against "Hun Sen." is then a disagreement on the unit ".", not a perfect
+agreement on "Sen.", and the full stop nobody marked is one more unit both left outside.
+
+Over a batch (:mod:`redline.metrics.columns`) the units and their categories are arrays: a
+report counts categories of millions of tokens in a handful of numpy operations.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
-import numpy.typing as npt
 
+from redline.metrics.columns import Batch, BoolArray, IntArray, Side
 from redline.schema.records import Annotation, Span
-from redline.tokens import span_edges, split_tokens
 
 OUTSIDE = "O"
 """The category of a token no span covers."""
 
-Tokenizer = Callable[[str], Sequence[tuple[int, int]]]
-"""A text's tokens as (start, end) character offsets."""
+Tokenizer = Callable[[str], Sequence[tuple[int, int]] | IntArray]
+"""A text's tokens as (start, end) character offsets (pairs, or an n x 2 array)."""
 
-Codes = npt.NDArray[np.int64]
+Units = tuple[IntArray, IntArray, IntArray]
+"""Tokens of a batch's documents on its continuum: (document, start, end), in text order."""
 
 
 def _span_order(record: Annotation) -> list[Span]:
@@ -52,44 +55,80 @@ def token_labels(record: Annotation, tokens: Sequence[tuple[int, int]]) -> list[
     return labels
 
 
-class TokenCoder:
-    """Token categories as integer codes (0 is "O"), tokenizing each text once.
+def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
+    """Every document's tokens, tokenizing each text once per batch and tokenizer."""
+    found = batch.memo.get(tokenizer)
+    if found is None:
+        pieces = [
+            np.asarray(tokenizer(text), dtype=np.int64).reshape(-1, 2) for text in batch.texts
+        ]
+        sizes = np.asarray([len(p) for p in pieces], dtype=np.int64)
+        doc = np.repeat(np.arange(len(pieces), dtype=np.int64), sizes)
+        pairs = np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
+        offset = batch.starts[doc]
+        found = batch.memo[tokenizer] = (doc, pairs[:, 0] + offset, pairs[:, 1] + offset)
+    return found
 
-    The same categories as :func:`token_labels`, as arrays: counting agreement over
-    millions of tokens is then a handful of numpy operations. ``codes`` maps each category
-    met so far to its code.
-    """
 
-    def __init__(self, tokenizer: Tokenizer, compared: Iterable[Annotation] = ()) -> None:
-        """``compared``: every record the codes will be asked of, whose span edges cut the
-        tokens of its text (known before the first text is coded, so all its coders share
-        the units)."""
-        self.tokenizer = tokenizer
-        self.tokens: dict[str, tuple[Codes, Codes]] = {}
-        self.codes: dict[str, int] = {OUTSIDE: 0}
-        self.cuts: dict[str, set[int]] = {}
-        for record in compared:
-            self.cuts.setdefault(record.text_sha1, set()).update(span_edges(record.spans))
+def _cuts_inside(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
+    """The side's span edges that fall strictly inside a token, sorted (once per side)."""
+    found = side.memo.get(tokenizer)
+    if found is None:
+        _, start, end = batch_tokens(batch, tokenizer)
+        inside = []
+        if len(start):
+            for edge in (side.spans.start, side.spans.end):
+                token = np.maximum(np.searchsorted(start, edge, side="right") - 1, 0)
+                inside.append(edge[(start[token] < edge) & (edge < end[token])])
+        found = side.memo[tokenizer] = np.unique(np.concatenate(inside or [np.zeros(0, np.int64)]))
+    return found
 
-    def size(self, record: Annotation) -> int:
-        """The number of tokens of the record's text."""
-        return len(self._tokens(record)[0])
 
-    def _tokens(self, record: Annotation) -> tuple[Codes, Codes]:
-        found = self.tokens.get(record.text_sha1)
-        if found is None:
-            tokens = split_tokens(self.tokenizer(record.text), self.cuts.get(record.text_sha1, ()))
-            pairs = np.asarray(tokens, dtype=np.int64).reshape(-1, 2)
-            found = self.tokens[record.text_sha1] = (pairs[:, 0].copy(), pairs[:, 1].copy())
-        return found
+def token_units(
+    batch: Batch, sides: Sequence[Side], docs: BoolArray, tokenizer: Tokenizer
+) -> Units:
+    """The units of kappa and alpha over the documents ``docs``: their tokens, cut at every
+    span edge that one of ``sides`` puts strictly inside a token."""
+    doc, start, end = batch_tokens(batch, tokenizer)
+    keep = docs[doc]
+    doc, start, end = doc[keep], start[keep], end[keep]
+    cuts = np.unique(np.concatenate([_cuts_inside(batch, side, tokenizer) for side in sides]))
+    cuts = cuts[docs[np.searchsorted(batch.starts, cuts, side="right") - 1]]
+    if not len(cuts):
+        return doc, start, end
+    # Each cut ends one piece of its token and starts the next: few, so inserted, not sorted.
+    token = np.searchsorted(start, cuts, side="right") - 1
+    return (
+        np.insert(doc, token + 1, doc[token]),
+        np.insert(start, token + 1, cuts),
+        np.insert(end, token, cuts),
+    )
 
-    def __call__(self, record: Annotation) -> Codes:
-        starts, ends = self._tokens(record)
-        codes = np.zeros(len(starts), dtype=np.int64)
-        spans = _span_order(record)
-        if spans:
-            firsts = np.searchsorted(ends, [s.start for s in spans], side="right")
-            stops = np.searchsorted(starts, [s.end for s in spans], side="left")
-            for span, first, stop in zip(spans, firsts, stops, strict=True):
-                codes[first:stop] = self.codes.setdefault(span.label, len(self.codes))
+
+def token_codes(batch: Batch, side: Side, units: Units) -> IntArray:
+    """The category of each unit as a code: 0 for :data:`OUTSIDE`, else the label's code in
+    ``batch.labels`` plus one. A unit takes the label of the first span (by start, then the
+    longest, then the label's name) that shares a character with it, as :func:`token_labels`."""
+    _, start, end = units
+    codes = np.zeros(len(start), dtype=np.int64)
+    spans = side.spans
+    if not len(spans) or not len(start):
         return codes
+    first = np.searchsorted(end, spans.start, side="right")
+    stop = np.searchsorted(start, spans.end, side="left")
+    sizes = np.maximum(stop - first, 0)
+    priority = np.lexsort((batch.labels.ranks()[spans.label], -spans.end, spans.start))
+    first, stop, sizes = first[priority], stop[priority], sizes[priority]
+    labels = spans.label[priority] + 1
+    covered = np.repeat(first, sizes) + (
+        np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    )
+    filled = sizes > 0
+    if not np.any(first[filled][1:] < stop[filled][:-1]):  # no unit under two spans
+        codes[covered] = np.repeat(labels, sizes)
+        return codes
+    best = np.full(len(start), len(spans), dtype=np.int64)
+    np.minimum.at(best, covered, np.repeat(np.arange(len(spans)), sizes))
+    hit = best < len(spans)
+    codes[hit] = labels[best[hit]]
+    return codes

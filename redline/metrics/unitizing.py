@@ -9,16 +9,27 @@ section 12.4). The sums are kept as exact fractions until the value is reported.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from itertools import combinations
+from itertools import accumulate, combinations
 
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.compared import Score, Versions, done_by_at_least, group_docs
+from redline.metrics.columns import (
+    Batch,
+    BoolArray,
+    IntArray,
+    Labels,
+    Relations,
+    Side,
+    Spans,
+    batch_of,
+)
+from redline.metrics.compared import Score, Versions, done_counts, require_two
 
 Unit = tuple[int, int, str]
 """A coder's unit of a continuum: [start, end) and its label."""
@@ -38,53 +49,38 @@ class UnitizingScore(Score):
     expected: float | None = None
 
 
-def _merged(units: Iterable[Extent]) -> list[Extent]:
-    """A coder's units of one label, sorted, with overlapping ones merged: alpha_U assumes a
-    coder's units of one category do not overlap."""
-    merged: list[Extent] = []
-    for start, end in sorted(units):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+def _merged(spans: Spans, stride: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """A coder's units of each label, with overlapping ones merged (alpha_U assumes a coder's
+    units of one category do not overlap): (doc, start, end, label), sorted by label, then
+    start. Positions are shifted by ``label * stride`` so that labels never meet."""
+    shift = spans.label * stride
+    start, end = spans.start + shift, spans.end + shift
+    order = np.lexsort((end, start))
+    start, end = start[order], end[order]
+    if not len(start):
+        return spans.doc, start, end, spans.label
+    reach = np.maximum.accumulate(end)
+    new = np.ones(len(start), dtype=bool)
+    new[1:] = start[1:] >= reach[:-1]
+    heads = np.flatnonzero(new)
+    return (
+        spans.doc[order][heads],
+        start[heads],
+        np.maximum.reduceat(end, heads),
+        spans.label[order][heads],
+    )
 
 
-def _gaps(units: Sequence[Extent], length: int) -> list[int]:
-    """Lengths of the stretches of [0, length) that no unit covers."""
-    gaps = []
-    position = 0
-    for start, end in units:
-        if start > position:
-            gaps.append(start - position)
-        position = max(position, end)
-    if length > position:
-        gaps.append(length - position)
-    return gaps
+def _count(counter: Counter[int], values: IntArray, sign: int = 1) -> None:
+    found, counts = np.unique(values, return_counts=True)
+    for value, count in zip(found.tolist(), counts.tolist(), strict=True):
+        counter[value] += sign * count
 
 
-def _observed_pair(x: Sequence[Extent], y: Sequence[Extent]) -> int:
-    """Sum of delta^2 over the section pairs of two coders (each unordered pair once).
-
-    Two overlapping units: (b_x - b_y)^2 + (e_x - e_y)^2; a unit lying inside a gap of the
-    other coder (no unit of the other overlaps it): its length squared; anything else: 0.
-    """
-    total = 0
-    hit_x = [False] * len(x)
-    hit_y = [False] * len(y)
-    j0 = 0
-    for i, (bx, ex) in enumerate(x):
-        while j0 < len(y) and y[j0][1] <= bx:
-            j0 += 1
-        j = j0
-        while j < len(y) and y[j][0] < ex:
-            by, ey = y[j]
-            if ey > bx:
-                total += (bx - by) ** 2 + (ex - ey) ** 2
-                hit_x[i] = hit_y[j] = True
-            j += 1
-    total += sum((e - b) ** 2 for (b, e), hit in zip(x, hit_x, strict=True) if not hit)
-    total += sum((e - b) ** 2 for (b, e), hit in zip(y, hit_y, strict=True) if not hit)
+def _squares(values: IntArray, labels: IntArray, size: int) -> IntArray:
+    """Sum of ``values`` squared per label code, in exact integers."""
+    total = np.zeros(size, dtype=np.int64)
+    np.add.at(total, labels, values * values)
     return total
 
 
@@ -97,7 +93,21 @@ class _Components:
     coder_positions: int = 0  # sum over continua of m_d L_d  (mL for one continuum)
     length: int = 0  # sum of L_d
     unit_lengths: Counter[int] = field(default_factory=Counter)
-    gap_lengths: list[int] = field(default_factory=list)
+    gap_lengths: Counter[int] = field(default_factory=Counter)
+
+    def __add__(self, other: _Components) -> _Components:
+        """Both parts; a label's part may take gaps away (negative counts) from the base."""
+        gaps = Counter(self.gap_lengths)
+        for length, count in other.gap_lengths.items():
+            gaps[length] += count
+        return _Components(
+            self.observed + other.observed,
+            self.pair_positions + other.pair_positions,
+            self.coder_positions + other.coder_positions,
+            self.length + other.length,
+            self.unit_lengths + other.unit_lengths,
+            Counter({length: count for length, count in gaps.items() if count}),
+        )
 
     def disagreements(self) -> tuple[Fraction, Fraction] | None:
         """(D_o, D_e), or None when the label has no units or the continuum is empty."""
@@ -105,15 +115,18 @@ class _Components:
         if n_units == 0 or self.pair_positions == 0 or self.length == 0:
             return None
         observed = Fraction(2 * self.observed, self.length * self.pair_positions)
-        gaps = np.sort(np.asarray(self.gap_lengths, dtype=np.int64))
-        suffix = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0]])
+        gaps = sorted(self.gap_lengths.items())
+        lengths = [g for g, _ in gaps]
+        # suffix sums over gaps g >= l: of their number and of their lengths
+        count_from = list(accumulate((n for _, n in reversed(gaps)), initial=0))[::-1]
+        sum_from = list(accumulate((g * n for g, n in reversed(gaps)), initial=0))[::-1]
         cubic = 0
         placements = 0
         for length, count in self.unit_lengths.items():
             cubic += count * (2 * length**3 - 3 * length**2 + length)
             # sum over gaps g >= l of (g - l + 1)
-            first = int(np.searchsorted(gaps, length, side="left"))
-            fits = int(suffix[first]) - (length - 1) * (len(gaps) - first)
+            first = bisect_left(lengths, length)
+            fits = sum_from[first] - (length - 1) * count_from[first]
             placements += count * length * length * fits
         numerator = Fraction((n_units - 1) * cubic, 3) + placements
         squares = sum(count * length * (length - 1) for length, count in self.unit_lengths.items())
@@ -124,58 +137,134 @@ class _Components:
         expected = Fraction(2, self.length) * numerator / denominator
         return observed, expected
 
-    def add(self, length: int, coders: Sequence[Sequence[Extent]]) -> None:
-        m = len(coders)
-        self.length += length
-        self.pair_positions += m * (m - 1) * length
-        self.coder_positions += m * length
-        for units in coders:
-            self.unit_lengths.update(e - b for b, e in units)
-            self.gap_lengths.extend(_gaps(units, length))
-        for x, y in combinations(coders, 2):
-            self.observed += _observed_pair(x, y)
+
+@dataclass
+class UnitizingTally:
+    """alpha_U's parts over the documents done by two or more, batch by batch.
+
+    Every label's continuum is every compared document, whether or not the label occurs in
+    it: ``base`` holds what a document adds to any label (its length, and one gap as long
+    as the document per coder), ``labels`` what each label's units change (their lengths,
+    the squared differences, and the gaps they cut out of the coders' whole-document gaps).
+    """
+
+    base: _Components = field(default_factory=_Components)
+    labels: dict[str, _Components] = field(default_factory=dict)
+    characters: int = 0
+    documents: int = 0
+    left_out: int = 0
+
+    def add(self, batch: Batch, sides: Sequence[Side]) -> None:
+        self.add_continua(batch.starts, batch.labels.names, sides)
+
+    def add_continua(self, starts: IntArray, names: Sequence[str], sides: Sequence[Side]) -> None:
+        """Continuum d is [starts[d], starts[d + 1]); ``names`` the labels by code."""
+        done = done_counts(sides)
+        kept = done >= 2
+        lengths = np.diff(starts)
+        self.documents += int(np.count_nonzero(kept))
+        self.left_out += int(np.count_nonzero(done == 1))
+        m, length = done[kept], lengths[kept]
+        self.characters += int(length.sum())
+        self.base.length += int(length.sum())
+        self.base.pair_positions += int((m * (m - 1) * length).sum())
+        self.base.coder_positions += int((m * length).sum())
+        for side in sides:
+            _count(self.base.gap_lengths, lengths[kept & side.done & (lengths > 0)])
+        size = len(names)
+        stride = int(starts[-1]) + 1
+        merged = [_merged(side.spans.of_docs(kept), stride) for side in sides]
+        parts = [_Components() for _ in range(size)]
+        for doc, start, end, label in merged:
+            for code in np.unique(label).tolist():
+                _count(parts[code].unit_lengths, (end - start)[label == code])
+            self._gaps(parts, doc, start, end, label, starts, stride)
+        for (x, y), (dx, dy) in zip(
+            combinations(merged, 2), combinations([s.done for s in sides], 2), strict=True
+        ):
+            both = dx & dy
+            observed = _observed(_of_docs(x, both), _of_docs(y, both), size)
+            for code in np.flatnonzero(observed).tolist():
+                parts[code].observed += int(observed[code])
+        for code, part in enumerate(parts):
+            if part.unit_lengths or part.gap_lengths or part.observed:
+                name = names[code]
+                self.labels[name] = self.labels.get(name, _Components()) + part
+
+    @staticmethod
+    def _gaps(
+        parts: list[_Components], doc: IntArray, start: IntArray, end: IntArray,
+        label: IntArray, starts: IntArray, stride: int,
+    ) -> None:  # fmt: skip
+        """The gaps a coder's units cut out of that coder's whole-document gaps."""
+        if not len(doc):
+            return
+        shift = label * stride
+        lo, hi = starts[doc] + shift, starts[doc + 1] + shift
+        same = np.zeros(len(doc), dtype=bool)
+        same[1:] = (doc[1:] == doc[:-1]) & (label[1:] == label[:-1])
+        before = np.where(same, np.concatenate([[0], end[:-1]]), lo)
+        last = np.ones(len(doc), dtype=bool)
+        last[:-1] = ~same[1:]
+        gaps = np.concatenate([start - before, (hi - end)[last]])
+        gap_labels = np.concatenate([label, label[last]])
+        for code in np.unique(label).tolist():
+            part = parts[code]
+            _count(part.gap_lengths, gaps[(gap_labels == code) & (gaps > 0)])
+            firsts = ~same & (label == code)
+            _count(part.gap_lengths, (hi - lo)[firsts], sign=-1)
+
+    def score(self, label: str | None) -> UnitizingScore:
+        chosen = [self.labels[label]] if label is not None and label in self.labels else []
+        if label is None:
+            chosen = list(self.labels.values())
+        observed = expected = Fraction(0)
+        units = 0
+        for part in chosen:
+            whole = self.base + part
+            units += whole.unit_lengths.total()
+            d = whole.disagreements()
+            if d is not None:
+                observed += d[0]
+                expected += d[1]
+        if expected == 0:
+            return UnitizingScore(None, units, self.documents, self.left_out, self.characters)
+        value = float(1 - observed / expected)
+        return UnitizingScore(
+            value, units, self.documents, self.left_out, self.characters,
+            float(observed), float(expected),
+        )  # fmt: skip
+
+    def by_label(self) -> dict[str, UnitizingScore]:
+        return {label: self.score(label) for label in sorted(self.labels)}
 
 
-def _unitizing_components(
-    continua: Iterable[tuple[int, Sequence[Sequence[Unit]]]],
-) -> dict[str, _Components]:
-    """Per label, the disagreement parts over continua given as (length, units per coder)."""
-    per_label: dict[str, _Components] = defaultdict(_Components)
-    continua = list(continua)
-    labels = sorted({u[2] for _, coders in continua for units in coders for u in units})
-    for label in labels:
-        parts = per_label[label]
-        for length, coders in continua:
-            parts.add(
-                length, [_merged((b, e) for b, e, lab in units if lab == label) for units in coders]
-            )
-    return dict(per_label)
+def _of_docs(
+    units: tuple[IntArray, IntArray, IntArray, IntArray], docs: BoolArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """(start, end, label) of the merged units of ``docs``."""
+    keep = docs[units[0]]
+    return units[1][keep], units[2][keep], units[3][keep]
 
 
-def _unitizing_score(
-    parts: Mapping[str, _Components],
-    label: str | None,
-    characters: int,
-    documents: int = 0,
-    left_out: int = 0,
-) -> UnitizingScore:
-    chosen = [parts[label]] if label is not None and label in parts else []
-    if label is None:
-        chosen = list(parts.values())
-    observed = expected = Fraction(0)
-    units = 0
-    for p in chosen:
-        units += p.unit_lengths.total()
-        d = p.disagreements()
-        if d is not None:
-            observed += d[0]
-            expected += d[1]
-    if expected == 0:
-        return UnitizingScore(None, units, documents, left_out, characters)
-    value = float(1 - observed / expected)
-    return UnitizingScore(
-        value, units, documents, left_out, characters, float(observed), float(expected)
-    )
+def _observed(
+    x: tuple[IntArray, IntArray, IntArray], y: tuple[IntArray, IntArray, IntArray], size: int
+) -> IntArray:
+    """Per label, the sum of delta^2 over the section pairs of two coders' merged units
+    (each unordered pair once): two overlapping units add (b_x - b_y)^2 + (e_x - e_y)^2; a
+    unit that overlaps none of the other coder's lies in a gap and adds its length squared."""
+    (bx, ex, lx), (by, ey, ly) = x, y
+    lo = np.searchsorted(ey, bx, side="right")
+    hi = np.searchsorted(by, ex, side="left")
+    counts = np.maximum(hi - lo, 0)
+    i = np.repeat(np.arange(len(bx)), counts)
+    j = np.repeat(lo, counts) + (np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts))
+    total = _squares(bx[i] - by[j], lx[i], size) + _squares(ex[i] - ey[j], lx[i], size)
+    hit_x = np.bincount(i, minlength=len(bx)) > 0
+    hit_y = np.bincount(j, minlength=len(by)) > 0
+    total += _squares((ex - bx)[~hit_x], lx[~hit_x], size)
+    total += _squares((ey - by)[~hit_y], ly[~hit_y], size)
+    return total
 
 
 def unitizing_alpha(
@@ -202,23 +291,31 @@ def unitizing_alpha(
                     f"coder {coder}: unit [{start}, {end}) is not inside the continuum "
                     f"[0, {continuum_length})"
                 )
-    coders = [units_by_coder[name] for name in sorted(units_by_coder)]
-    parts = _unitizing_components([(continuum_length, coders)])
-    return _unitizing_score(parts, label, continuum_length)
-
-
-def _document_components(versions: Versions) -> tuple[dict[str, _Components], int, int, int]:
-    docs = group_docs(versions)
-    kept, left_out = done_by_at_least(docs, 2)
-    continua = []
-    characters = 0
-    for records in kept:
-        length = len(next(iter(records.values())).text)
-        characters += length
-        continua.append(
-            (length, [[(s.start, s.end, s.label) for s in r.spans] for r in records.values()])
+    labels = Labels()
+    sides = []
+    for name in sorted(units_by_coder):
+        units = units_by_coder[name]
+        spans = Spans(
+            np.zeros(len(units), dtype=np.int64),
+            np.asarray([u[0] for u in units], dtype=np.int64),
+            np.asarray([u[1] for u in units], dtype=np.int64),
+            np.asarray([labels.code(u[2]) for u in units], dtype=np.int64),
+            np.arange(len(units), dtype=np.int64),
         )
-    return _unitizing_components(continua), characters, len(kept), left_out
+        no_relations = Relations(*(np.zeros(n, dtype=np.int64) for n in (0, (0, 6), 0)))
+        sides.append(Side(np.zeros(1, dtype=np.int64), spans, no_relations))
+    tally = UnitizingTally()
+    tally.add_continua(np.asarray([0, continuum_length], dtype=np.int64), labels.names, sides)
+    score = tally.score(label)
+    return replace(score, documents=0)
+
+
+def _tally(versions: Versions) -> UnitizingTally:
+    require_two(versions)
+    batch = batch_of(versions, sorted(versions))
+    tally = UnitizingTally()
+    tally.add(batch, list(batch.sides.values()))
+    return tally
 
 
 def document_unitizing_alpha(versions: Versions, label: str | None = None) -> UnitizingScore:
@@ -231,14 +328,9 @@ def document_unitizing_alpha(versions: Versions, label: str | None = None) -> Un
     document this is Krippendorff's formula for the concatenated continuum.
     ``label=None``: all labels, 1 - sum_c D_o,c / sum_c D_e,c.
     """
-    parts, characters, documents, left_out = _document_components(versions)
-    return _unitizing_score(parts, label, characters, documents, left_out)
+    return _tally(versions).score(label)
 
 
 def document_unitizing_alpha_by_label(versions: Versions) -> dict[str, UnitizingScore]:
     """:func:`document_unitizing_alpha` for every label, computed in one pass."""
-    parts, characters, documents, left_out = _document_components(versions)
-    return {
-        label: _unitizing_score(parts, label, characters, documents, left_out)
-        for label in sorted(parts)
-    }
+    return _tally(versions).by_label()

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import orjson
 
@@ -109,6 +110,12 @@ class AnnotatorLog(ABC):
             record = self.newest(doc_id)
             if record is not None:
                 yield record
+
+    def newest_json(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The current versions of ``doc_ids`` (those it has) as plain JSON objects, for
+        readers that count over many records and need no model object per span (the
+        agreement report). The store validated them when it wrote or indexed them."""
+        return [r.model_dump(mode="json") for d in doc_ids if (r := self.newest(d)) is not None]
 
     def resume_point(self, doc_ids: Iterable[str]) -> str | None:
         """The first document (in corpus order) without a record; None when all are done."""

@@ -13,7 +13,9 @@ import os
 from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
+import orjson
 from pydantic import ValidationError
 
 from redline.errors import (
@@ -281,13 +283,34 @@ class JsonlAnnotatorLog(AnnotatorLog):
         except ValidationError:
             record = None
         if record is None or record.doc_id != self._doc_ids[position]:
-            # Someone rewrote the file under us (appends never do this): start over.
-            self._cache.discard()
-            raise RedlineError(
-                f"{self._shown}:{self._numbers[position]}: the file was changed by another "
-                "program while redline had it open; run the command again"
-            )
+            self._changed_under_us(position)
         return record
+
+    def newest_json(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
+        assert self._fd is not None or not self._newest
+        found = []
+        for doc_id in doc_ids:
+            position = self._newest.get(doc_id)
+            if position is None:
+                continue
+            assert self._fd is not None
+            raw = os.pread(self._fd, self._lengths[position], self._offsets[position])
+            try:
+                record = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                record = None
+            if not isinstance(record, dict) or record.get("doc_id") != doc_id:
+                self._changed_under_us(position)
+            found.append(record)
+        return found
+
+    def _changed_under_us(self, position: int) -> NoReturn:
+        """Someone rewrote the file under us (appends never do this): start over."""
+        self._cache.discard()
+        raise RedlineError(
+            f"{self._shown}:{self._numbers[position]}: the file was changed by another "
+            "program while redline had it open; run the command again"
+        )
 
     def newest(self, doc_id: str) -> Annotation | None:
         position = self._newest.get(doc_id)

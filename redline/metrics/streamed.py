@@ -1,0 +1,184 @@
+"""Every agreement statistic of a dataset, read and counted a batch of documents at a time.
+
+The report reads each annotator's current versions as plain JSON (the store validated them
+when it wrote them), a thousand documents at a time in doc-id order, lays each batch out as
+arrays (:mod:`redline.metrics.columns`) and adds its counts to one tally per statistic. What
+stays in memory between batches is integer sums, a row per document for ``--per-doc`` and
+each document's answers: not the records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import combinations
+
+import numpy as np
+
+from redline.errors import InputError
+from redline.metrics.alpha import AlphaTally
+from redline.metrics.answers import ANSWERS, AnswerPolicy, accepted_sides
+from redline.metrics.columns import Batch, BatchBuilder, Labels, Side
+from redline.metrics.compared import done_counts
+from redline.metrics.f1 import (
+    Counts,
+    Match,
+    PairF1,
+    batch_label_confusion,
+    batch_relation_f1,
+    batch_span_f1,
+    row_keys,
+)
+from redline.metrics.kappa import CohenTally, FleissTally
+from redline.metrics.unitizing import UnitizingTally
+from redline.schema.records import Answer
+from redline.store import AnnotatorLog, DatasetStore
+from redline.tokens import token_array
+
+Pair = tuple[str, str]
+
+BATCH_DOCUMENTS = 1000
+"""Documents read and counted at a time: big enough that numpy's per-call cost vanishes,
+small enough that a batch of long articles stays a few tens of MB."""
+
+SPAN_F1: dict[str, tuple[Match, bool]] = {
+    "exact": ("exact", True),
+    "overlap": ("overlap", True),
+    "unlabelled": ("exact", False),
+    "unlabelled_overlap": ("overlap", False),
+}
+"""The report's span F1 variants: (match, labelled)."""
+
+
+@dataclass
+class PairTally:
+    """One pair of annotators' statistics, added up over batches."""
+
+    spans: dict[str, PairF1] = field(
+        default_factory=lambda: {variant: PairF1(Counts()) for variant in SPAN_F1}
+    )
+    relations: PairF1 = field(default_factory=lambda: PairF1(Counts()))
+    kappa: CohenTally = field(default_factory=CohenTally)
+    confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
+    answered: int = 0
+
+
+@dataclass
+class DatasetTally:
+    """Every statistic of the report, fed one batch at a time."""
+
+    names: list[str]
+    policy: AnswerPolicy
+    lang: str
+    labels: Labels = field(default_factory=Labels)
+    relation_labels: Labels = field(default_factory=Labels)
+    pairs: dict[Pair, PairTally] = field(default_factory=dict)
+    fleiss: FleissTally | None = None
+    alpha: AlphaTally = field(default_factory=AlphaTally)
+    unitizing: UnitizingTally = field(default_factory=UnitizingTally)
+    answered_all: int = 0
+    answered_some: int = 0
+    documents: int = 0
+    left_out: int = 0
+    answers: dict[str, dict[str, Answer]] = field(default_factory=dict)
+    per_doc: list[tuple[str, float | None, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.tokens = partial(token_array, lang=self.lang)
+        self.fleiss = FleissTally(len(self.names))
+        self.pairs = {pair: PairTally() for pair in combinations(self.names, 2)}
+
+    def add(self, batch: Batch) -> None:
+        sides = {name: batch.sides[name] for name in self.names}
+        done = done_counts(sides.values())
+        some, answered_some = accepted_sides(sides, self.policy)
+        self.documents += int(np.count_nonzero(done >= 2)) - answered_some
+        self.left_out += int(np.count_nonzero(done < 2))
+        self.answered_some += answered_some
+        for (a, b), tally in self.pairs.items():
+            both, answered = accepted_sides({a: sides[a], b: sides[b]}, self.policy)
+            x, y = both[a], both[b]
+            tally.answered += answered
+            for variant, (match, labelled) in SPAN_F1.items():
+                tally.spans[variant] += batch_span_f1(batch, x, y, match, labelled)
+            tally.relations = tally.relations + batch_relation_f1(batch, x, y)
+            tally.kappa.add(batch, x, y, self.tokens)
+            tally.confusion.update(batch_label_confusion(batch, x, y))
+        everyone, answered_all = accepted_sides(sides, self.policy, needed=len(self.names))
+        self.answered_all += answered_all
+        assert self.fleiss is not None
+        self.fleiss.add(batch, list(everyone.values()), self.tokens)
+        self.alpha.add(batch, list(some.values()), self.tokens)
+        self.unitizing.add(batch, list(some.values()))
+        for position, doc_id in enumerate(batch.doc_ids):
+            self.answers[doc_id] = {
+                name: ANSWERS[side.answer[position]]
+                for name, side in sides.items()
+                if side.answer[position] >= 0
+            }
+        self.per_doc += _per_document(batch, some)
+
+
+def _per_document(batch: Batch, sides: dict[str, Side]) -> list[tuple[str, float | None, int]]:
+    """Mean pairwise exact span F1 per document done by two or more (2|A∩B| / (|A|+|B|)
+    over the sets of (start, end, label))."""
+    done = done_counts(sides.values())
+    total = np.zeros(len(batch), dtype=np.float64)
+    scored = np.zeros(len(batch), dtype=np.int64)
+    for a, b in combinations(sorted(sides), 2):
+        x, y = sides[a], sides[b]
+        both = x.done & y.done
+        sa, sb = x.spans.of_docs(both), y.spans.of_docs(both)
+        keys = row_keys(
+            [np.concatenate([p, q]) for p, q in
+             ((sa.start, sb.start), (sa.end - sa.start, sb.end - sb.start), (sa.label, sb.label))]
+        )  # fmt: skip
+        keys_a, first_a = np.unique(keys[: len(sa)], return_index=True)
+        keys_b, first_b = np.unique(keys[len(sa) :], return_index=True)
+        common = np.intersect1d(keys_a, keys_b, assume_unique=True)
+        common_doc = sa.doc[first_a[np.searchsorted(keys_a, common)]]
+        sizes = np.bincount(sa.doc[first_a], minlength=len(batch)) + np.bincount(
+            sb.doc[first_b], minlength=len(batch)
+        )
+        shared = np.bincount(common_doc, minlength=len(batch))
+        counted = both & (sizes > 0)
+        total[counted] += 2 * shared[counted] / sizes[counted]
+        scored[counted] += 1
+    rows = []
+    for position in np.flatnonzero(done >= 2).tolist():
+        mean = float(total[position] / scored[position]) if scored[position] else None
+        rows.append((batch.doc_ids[position], mean, int(done[position])))
+    return rows
+
+
+def read_batches(
+    dataset: DatasetStore,
+    names: Sequence[str],
+    tally: DatasetTally,
+    labels: Sequence[str] | None,
+    problems: list[InputError],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Feed ``tally`` every document any of ``names`` did, a batch at a time."""
+    with ExitStack() as stack:
+        logs: dict[str, AnnotatorLog] = {n: stack.enter_context(dataset.open(n)) for n in names}
+        reported: set[str] = set()
+        for log in logs.values():
+            for problem in [*log.problems, *log.torn]:
+                if str(problem) not in reported:
+                    reported.add(str(problem))
+                    problems.append(problem)
+        doc_ids = sorted({d for log in logs.values() for d in log.doc_ids()})
+        for start in range(0, len(doc_ids), BATCH_DOCUMENTS):
+            chunk = doc_ids[start : start + BATCH_DOCUMENTS]
+            builder = BatchBuilder(tally.labels, tally.relation_labels, labels)
+            for name, log in logs.items():
+                builder.side(name)
+                for record in log.newest_json(chunk):
+                    builder.add_json(name, record)
+            tally.add(builder.build())
+            if on_progress is not None:
+                on_progress(start + len(chunk), len(doc_ids))
