@@ -16,6 +16,7 @@ from redline.cli.options import (
     StoreOption,
     comma_names,
     one_of,
+    progress_bar,
     warn,
 )
 from redline.cli.render import print_json
@@ -64,9 +65,16 @@ def agreement(
     label_schema = resolve_schema(schema)  # its language cuts the tokens of kappa and alpha
     if labels:
         label_schema.require_entity_labels(labels)
-    report = agreement_report(
-        store, annotators, labels, lang=label_schema.lang, answers=cast(AnswerPolicy, answers)
-    )
+    with progress_bar(terminal_only=True) as bar:
+        task = bar.add_task(f"measuring {dataset}", total=None)
+        report = agreement_report(
+            store,
+            annotators,
+            labels,
+            lang=label_schema.lang,
+            answers=cast(AnswerPolicy, answers),
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     warn(report.problems)
     if as_json:
         print_json(agreement_json(report))

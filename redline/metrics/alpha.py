@@ -143,6 +143,18 @@ class AlphaTally:
             if name not in self.values:
                 self.values[name] = len(self.values) + 1
 
+    def absorb(self, later: AlphaTally) -> None:
+        """Add the counts of documents after these (another process's part): its values
+        are recoded, those new here in the order it met them, as one pass would have."""
+        recode = [0] * (len(later.values) + 1)
+        for name, code in sorted(later.values.items(), key=lambda item: item[1]):
+            recode[code] = self.values.setdefault(name, len(self.values) + 1)
+        for (m, x, y), count in later.coincidences.items():
+            self.coincidences[m, recode[x], recode[y]] += count
+        self.units += later.units
+        self.documents += later.documents
+        self.left_out += later.left_out
+
     def score(self) -> Score:
         score = alpha_of_coincidences(self.coincidences, len(self.values) + 1, self.units)
         return Score(score.value, score.units, self.documents, self.left_out)

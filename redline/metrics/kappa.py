@@ -59,8 +59,12 @@ def cohen_kappa(labels_a: Sequence[str], labels_b: Sequence[str]) -> Score:
     return Score(_kappa_from_confusion(confusion), len(labels_a))
 
 
-def _counted(codes: IntArray) -> Counter[int]:
-    return Counter({c: int(n) for c, n in enumerate(np.bincount(codes)) if n})
+def _counted(codes: IntArray, labels: Sequence[str]) -> Counter[str | None]:
+    """How many units of each category (None: outside every span): by name, so that the
+    counts of batches (and of processes) with codes of their own add up."""
+    return Counter(
+        {None if c == 0 else labels[c - 1]: int(n) for c, n in enumerate(np.bincount(codes)) if n}
+    )
 
 
 @dataclass
@@ -72,8 +76,8 @@ class CohenTally:
     agreeing: int = 0
     documents: int = 0
     left_out: int = 0
-    first: Counter[int] = field(default_factory=Counter)
-    second: Counter[int] = field(default_factory=Counter)
+    first: Counter[str | None] = field(default_factory=Counter)
+    second: Counter[str | None] = field(default_factory=Counter)
 
     def add(self, batch: Batch, a: Side, b: Side, tokenizer: Tokenizer) -> None:
         both, left_out = pair_mask(a, b)
@@ -83,8 +87,17 @@ class CohenTally:
         self.agreeing += int(np.count_nonzero(x == y))
         self.documents += int(np.count_nonzero(both))
         self.left_out += left_out
-        self.first.update(_counted(x))
-        self.second.update(_counted(y))
+        self.first.update(_counted(x, batch.labels.names))
+        self.second.update(_counted(y, batch.labels.names))
+
+    def absorb(self, later: CohenTally) -> None:
+        """Add the counts of documents after these (another process's part)."""
+        self.units += later.units
+        self.agreeing += later.agreeing
+        self.documents += later.documents
+        self.left_out += later.left_out
+        self.first.update(later.first)
+        self.second.update(later.second)
 
     def score(self) -> Score:
         chance = sum(n * self.second[c] for c, n in self.first.items())
@@ -165,7 +178,7 @@ class FleissTally:
     agreeing: int = 0
     documents: int = 0
     left_out: int = 0
-    columns: Counter[int] = field(default_factory=Counter)
+    columns: Counter[str | None] = field(default_factory=Counter)
 
     def add(self, batch: Batch, sides: Sequence[Side], tokenizer: Tokenizer) -> None:
         done = done_counts(sides)
@@ -181,7 +194,15 @@ class FleissTally:
         self.documents += int(np.count_nonzero(everyone))
         self.left_out += int(np.count_nonzero((done > 0) & ~everyone))
         for column in codes:
-            self.columns.update(_counted(column))
+            self.columns.update(_counted(column, batch.labels.names))
+
+    def absorb(self, later: FleissTally) -> None:
+        """Add the counts of documents after these (another process's part)."""
+        self.subjects += later.subjects
+        self.agreeing += later.agreeing
+        self.documents += later.documents
+        self.left_out += later.left_out
+        self.columns.update(later.columns)
 
     def score(self) -> Score:
         squares = self.subjects * self.raters + 2 * self.agreeing

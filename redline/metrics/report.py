@@ -22,7 +22,7 @@ from redline.metrics.answers import (
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
 from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1
-from redline.metrics.streamed import DatasetTally, read_batches
+from redline.metrics.streamed import BATCH_DOCUMENTS, DatasetTally, count_dataset
 from redline.metrics.unitizing import UnitizingScore
 from redline.schema.keys import GOLD_ANNOTATOR, is_model
 from redline.schema.records import Annotation
@@ -91,6 +91,8 @@ def agreement_report(
     lang: str = "en",
     answers: AnswerPolicy = DEFAULT_ANSWERS,
     on_progress: Callable[[int, int], None] | None = None,
+    processes: int | None = None,
+    batch: int = BATCH_DOCUMENTS,
 ) -> AgreementReport:
     """Every agreement statistic of the dataset's annotators (default: every person).
 
@@ -100,7 +102,8 @@ def agreement_report(
     it compares; each statistic counts the documents it left out for it apart from those
     done by too few (``documents_left_out_answers``). The answer agreement itself is over
     every document, whatever the policy. ``on_progress(documents done, documents)`` is told
-    after each batch (:mod:`redline.metrics.streamed`)."""
+    after each batch of ``batch`` documents; ``processes``: how many count at once (None:
+    two for a big dataset; see :func:`redline.metrics.streamed.count_dataset`)."""
     names = list(annotators) if annotators else dataset.people()
     if len(names) < 2:
         found = ", ".join(names) or "none"
@@ -110,7 +113,7 @@ def agreement_report(
     dataset.require(*names)
     problems: list[InputError] = []
     tally = DatasetTally(names, answers, lang)
-    read_batches(dataset, names, tally, labels, problems, on_progress)
+    count_dataset(dataset, names, tally, labels, problems, on_progress, processes, batch)
     report = AgreementReport(
         annotators=names,
         labels=sorted(set(labels) if labels else tally.labels.names),
@@ -130,7 +133,6 @@ def agreement_report(
         report.token_kappa[pair] = _noted(counted.kappa.score(), answered)
         report.relations[pair] = _noted(counted.relations, answered)
         report.confusion[pair] = dict(sorted(counted.confusion.items()))
-    assert tally.fleiss is not None
     report.fleiss = _noted(tally.fleiss.score(), tally.answered_all)
     report.alpha = _noted(tally.alpha.score(), tally.answered_some)
     report.alpha_u = _noted(tally.unitizing.score(None), tally.answered_some)

@@ -214,6 +214,15 @@ class UnitizingTally:
             firsts = ~same & (label == code)
             _count(part.gap_lengths, (hi - lo)[firsts], sign=-1)
 
+    def absorb(self, later: UnitizingTally) -> None:
+        """Add the parts of documents after these (another process's part)."""
+        self.base = self.base + later.base
+        for name, part in later.labels.items():
+            self.labels[name] = self.labels.get(name, _Components()) + part
+        self.characters += later.characters
+        self.documents += later.documents
+        self.left_out += later.left_out
+
     def score(self, label: str | None) -> UnitizingScore:
         chosen = [self.labels[label]] if label is not None and label in self.labels else []
         if label is None:

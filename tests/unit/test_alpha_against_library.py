@@ -88,11 +88,14 @@ def test_token_alpha_is_the_packages_over_token_labels() -> None:
         labels = {name: token_labels_by_doc(records) for name, records in versions.items()}
         docs = sorted({d for by_doc in labels.values() for d in by_doc})
         shared = [d for d in docs if sum(d in by_doc for by_doc in labels.values()) >= 2]
-        sizes = {d: len(next(by_doc[d] for by_doc in labels.values() if d in by_doc)) for d in shared}
+        sizes = {
+            d: len(next(by_doc[d] for by_doc in labels.values() if d in by_doc)) for d in shared
+        }
+        units = [(d, t) for d in shared for t in range(sizes[d])]
         data = [
-            [labels[name][d][t] if d in labels[name] else None for d in shared for t in range(sizes[d])]
+            [labels[name][d][t] if d in labels[name] else None for d, t in units]
             for name in sorted(labels)
-        ]  # fmt: skip
+        ]
         score = krippendorff_nominal(versions)
         assert score.units == sum(sizes.values())
         theirs = library_alpha(data) if score.units else None

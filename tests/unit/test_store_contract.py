@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from redline.errors import RedlineError, StoreLockedError
+from redline.schema import Annotation
 from redline.store import DatasetStore, open_store
 from redline.store.copying import copy_store, record_hash
 from tests.support.data import make_record, span, subprocess_env
@@ -37,6 +38,8 @@ def test_appended_records_read_back_newest_and_history(where: str) -> None:
         assert log.history("d1") == [first, second]
         assert log.newest("missing") is None
         assert list(log.iter_newest()) == [second, other]
+        as_json = log.newest_json(["d2", "missing", "d1"])
+        assert [Annotation.model_validate(r) for r in as_json] == [other, second]
         assert [r.doc_id for r in log.with_text(first.text_sha1)] == ["d1", "d1"]
         assert log.resume_point(["d1", "d2", "d3"]) == "d3"
         assert "d2" in log

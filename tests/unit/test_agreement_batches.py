@@ -1,0 +1,90 @@
+"""The agreement report is counted a batch of documents at a time, and the later documents
+of a big dataset in a second process: neither may change a digit of it, on either store.
+
+The dataset: 3 annotators x 40 documents of news words with overlapping spans, spans that
+end inside a token, relations, rejected and ignored documents and documents someone skipped.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from redline.metrics.report import agreement_json, agreement_report
+from redline.schema import Annotation, Span, text_sha1
+from redline.schema.records import Relation
+from redline.store import DatasetStore, open_store
+from redline.tokens import tokenize
+
+WORDS = "Hun Sen met the U.S. delegation in Phnom Penh on Monday , said Say Chhum (CPP) .".split()  # noqa: SIM905
+LABELS = ["PERSON", "ORG", "GPE", "DATE"]
+ANNOTATORS = ["ana", "ben", "cai"]
+
+
+def _fill(dataset: DatasetStore, seed: int = 7, docs: int = 40) -> None:
+    rng = random.Random(seed)
+    logs = {name: dataset.open(name, write=True) for name in ANNOTATORS}
+    for n in range(docs):
+        text = " ".join(rng.choices(WORDS, k=rng.randint(3, 30)))
+        tokens = tokenize(text)
+        base = []
+        for _ in range(rng.randint(0, 6)):
+            i = rng.randrange(len(tokens))
+            start, end = tokens[i][0], tokens[min(len(tokens) - 1, i + rng.randint(0, 2))][1]
+            if rng.random() < 0.2 and end - start > 2:
+                end -= 1  # ends inside a token
+            base.append((start, end, rng.choice(LABELS)))
+        for name in ANNOTATORS:
+            if rng.random() < 0.15:
+                continue  # not done by this annotator
+            spans = [
+                Span(id=f"s{k}", start=s, end=e, origin="annotator", edit="added",
+                     label=label if rng.random() > 0.15 else rng.choice(LABELS))
+                for k, (s, e, label) in enumerate(base)
+                if rng.random() > 0.1
+            ]  # fmt: skip
+            relations = []
+            if len(spans) >= 2:
+                head, child = rng.sample(spans, 2)
+                relations.append(Relation(id="r1", head=head.id, child=child.id,
+                                          label="LEADER_OF", origin="annotator"))  # fmt: skip
+            answer = rng.choices(["accept", "reject", "ignore"], [0.8, 0.15, 0.05])[0]
+            logs[name].append(
+                Annotation(doc_id=f"d{n:03d}", text=text, text_sha1=text_sha1(text),
+                           spans=spans, relations=relations, annotator=name, answer=answer)
+            )  # fmt: skip
+    for log in logs.values():
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> DatasetStore:
+    dataset = open_store("news", tmp_path_factory.mktemp("files"))
+    _fill(dataset)
+    return dataset
+
+
+@pytest.mark.parametrize("answers", ["accept", "all"])
+def test_batches_and_a_second_process_change_no_digit(files: DatasetStore, answers: str) -> None:
+    whole = agreement_json(agreement_report(files, answers=answers, processes=1))  # type: ignore[arg-type]
+    assert whole["documents"] > 15
+    assert whole["krippendorff_alpha_nominal"]["value"] is not None  # type: ignore[index]
+    for batch in (1, 3, 7):
+        batched = agreement_report(files, answers=answers, processes=1, batch=batch)  # type: ignore[arg-type]
+        assert agreement_json(batched) == whole
+    split = agreement_report(files, answers=answers, processes=2, batch=4)  # type: ignore[arg-type]
+    assert agreement_json(split) == whole
+
+
+def test_progress_is_told_after_each_batch(files: DatasetStore) -> None:
+    told: list[tuple[int, int]] = []
+    agreement_report(files, processes=1, batch=16, on_progress=lambda *a: told.append(a))
+    assert told == [(16, 40), (32, 40), (40, 40)]
+
+
+def test_the_same_report_from_postgresql(files: DatasetStore, where: str, tmp_path: Path) -> None:
+    dataset = open_store("news", store=where)
+    _fill(dataset)
+    assert agreement_json(agreement_report(dataset)) == agreement_json(agreement_report(files))
