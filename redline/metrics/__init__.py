@@ -2,6 +2,8 @@
 
 One module per kind of statistic, each the only place its formula lives:
 
+- :mod:`~redline.metrics.columns`: records as numpy arrays of a batch of documents, the form
+  every agreement statistic counts in;
 - :mod:`~redline.metrics.compared`: which documents a statistic compares, and :class:`Score`;
 - :mod:`~redline.metrics.token_categories`: spans as one category per token, for kappa and
   nominal alpha;
@@ -14,9 +16,11 @@ One module per kind of statistic, each the only place its formula lives:
 - :mod:`~redline.metrics.corrections`: what an annotator would have to do to turn a
   suggestion into the gold (a simulated annotator's work);
 - :mod:`~redline.metrics.stats`: dataset statistics;
+- :mod:`~redline.metrics.streamed`: a dataset read and counted a batch at a time (and in a
+  second process for a big one), every agreement statistic added up;
 - :mod:`~redline.metrics.report`: everything ``redline agreement`` and ``redline evaluate``
   print, read from a dataset (the commands' assembly of the above).
 
 Nothing is re-exported here: importing the package must not import every statistic, so that
-``redline stats`` (counts) does not wait for numpy, krippendorff and spaCy's tokenizer.
+``redline stats`` (counts) does not wait for numpy and spaCy's tokenizer.
 """
