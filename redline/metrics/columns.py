@@ -16,9 +16,10 @@ build a model object per span only to read four of its fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -153,6 +154,11 @@ class Batch:
         return len(self.doc_ids)
 
 
+_Fields = tuple[Callable[[Any], Any], ...]
+_JSON_FIELDS: _Fields = tuple(map(itemgetter, ("id", "start", "end", "label")))
+_MODEL_FIELDS: _Fields = tuple(map(attrgetter, ("id", "start", "end", "label")))
+
+
 @dataclass
 class _Collected:
     """One annotator's records while a batch is being gathered."""
@@ -194,24 +200,33 @@ class BatchBuilder:
 
     def add_json(self, name: str, record: Mapping[str, Any]) -> None:
         """A record as the plain JSON object the store holds (validated when saved)."""
+        spans = record.get("spans", ())
+        if self.only is not None:
+            spans = [s for s in spans if s["label"] in self.only]
+        relations = record.get("relations")
         self._add(
             name,
             record["doc_id"],
             record["text"],
             record["text_sha1"],
             record.get("answer", "accept"),
-            [(s["id"], s["start"], s["end"], s["label"]) for s in record.get("spans", ())],
-            [(r["head"], r["child"], r["label"]) for r in record.get("relations", ())],
+            spans,
+            _JSON_FIELDS,
+            [(r["head"], r["child"], r["label"]) for r in relations] if relations else [],
         )
 
     def add_record(self, name: str, record: Annotation) -> None:
+        spans = record.spans
+        if self.only is not None:
+            spans = [s for s in spans if s.label in self.only]
         self._add(
             name,
             record.doc_id,
             record.text,
             record.text_sha1,
             record.answer,
-            [(s.id, s.start, s.end, s.label) for s in record.spans],
+            spans,
+            _MODEL_FIELDS,
             [(r.head, r.child, r.label) for r in record.relations],
         )
 
@@ -222,24 +237,33 @@ class BatchBuilder:
         text: str,
         sha1: str,
         answer: str,
-        spans: list[tuple[str, int, int, str]],
+        spans: Sequence[Any],
+        fields: _Fields,
         relations: list[tuple[str, str, str]],
     ) -> None:
+        """One record; its spans' fields are read column by column (``fields``: getters of
+        id, start, end and label), a C loop each rather than a Python tuple per span."""
         side = self._sides.setdefault(name, _Collected())
-        if self.only is not None:
-            spans = [s for s in spans if s[3] in self.only]
         self._texts.setdefault(doc_id, text)
         self._sha1s.setdefault(doc_id, {})[name] = sha1
         record = len(side.doc_ids)
         side.doc_ids.append(doc_id)
         side.answers.append(ANSWER_CODES[answer])
         side.span_counts.append(len(spans))
-        code = self.labels.code
-        side.starts.extend([s[1] for s in spans])
-        side.ends.extend([s[2] for s in spans])
-        side.labels.extend([code(s[3]) for s in spans])
+        get_id, get_start, get_end, get_label = fields
+        starts, ends = list(map(get_start, spans)), list(map(get_end, spans))
+        known = list(map(self.labels.codes.get, map(get_label, spans)))
+        labels = (
+            cast("list[int]", known)
+            if None not in known
+            else list(map(self.labels.code, map(get_label, spans)))
+        )
+        side.starts += starts
+        side.ends += ends
+        side.labels += labels
         if relations:
-            by_id = {s[0]: (s[1], s[2], code(s[3])) for s in spans}
+            ids = map(get_id, spans)
+            by_id = {i: e for i, e in zip(ids, zip(starts, ends, labels, strict=True), strict=True)}
             for head, child, label in relations:
                 if head in by_id and child in by_id:
                     side.relation_docs.append(record)
