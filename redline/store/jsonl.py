@@ -36,8 +36,10 @@ from redline.store.files import (
 from redline.store.jsonl_reading import (
     PARALLEL_FROM_BYTES,
     PROGRESS_FROM_BYTES,
+    RANGE_BYTES,
     Progress,
     RangeFound,
+    Told,
     check_in_parallel,
     check_line,
 )
@@ -50,11 +52,17 @@ LOCK_SUFFIX = ".lock"
 INDEX_SUFFIX = ".index"
 _INDEX_FORMAT = 1
 _INDEX_TAIL_BYTES = 1 << 16
-_REPORT_EVERY = 1 << 20
 
 
 class JsonlAnnotatorLog(AnnotatorLog):
     """An annotator's JSONL file: an index of line offsets in memory, records read on demand."""
+
+    parallel_from_bytes = PARALLEL_FROM_BYTES
+    """Reading through at least this much is shared with worker processes."""
+    progress_from_bytes = PROGRESS_FROM_BYTES
+    """Reading through at least this much is told to ``progress``."""
+    range_bytes = RANGE_BYTES
+    report_every_bytes = 1 << 20
 
     def __init__(
         self, path: Path, annotator: str, *, write: bool, progress: Progress | None = None
@@ -130,17 +138,19 @@ class JsonlAnnotatorLog(AnnotatorLog):
         cached = number
         begun = offset
         size = os.fstat(self._fd).st_size
-        report = self._progress if size - begun >= PROGRESS_FROM_BYTES else None
-        if size - offset >= PARALLEL_FROM_BYTES:
+        to_read = size - begun
+        big = to_read > 0 and to_read >= self.progress_from_bytes
+        report = Told(self._progress if big else None, to_read)
+        if size - offset >= self.parallel_from_bytes:
             whole = last_newline_before(self._fd, size) + 1  # a last line being written: below
-            to_read = size - begun
             found = check_in_parallel(
                 str(self.path),
                 self._fd,
                 offset,
                 whole,
                 self.annotator,
-                progress=None if report is None else lambda done, _: report(done, to_read),
+                progress=report,
+                range_bytes=self.range_bytes,
             )
             for part in found or ():
                 self._add_range(part, number)
@@ -170,11 +180,10 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 if raw.strip():
                     self._add_line(raw, offset, number)
                 offset += len(raw)
-                if report is not None and offset - reported >= _REPORT_EVERY:
-                    report(min(offset, size) - begun, size - begun)
+                if offset - reported >= self.report_every_bytes:
+                    report(offset - begun)
                     reported = offset
-        if report is not None:
-            report(size - begun, size - begun)
+        report(to_read)
         self._size = offset
         self._line_total = number
         if number - cached >= WORTH_CACHING:

@@ -24,7 +24,6 @@ from pydantic import ValidationError
 
 from redline.errors import describe_validation_error
 from redline.schema.records import Annotation
-from redline.store.files import last_newline_before
 
 Progress = Callable[[int, int], None]
 """Called with (bytes read, bytes to read) while a file is read through."""
@@ -38,6 +37,22 @@ RANGE_BYTES = 2 << 20
 """The share of work handed out at once: small enough that the last one does not keep the
 others waiting long, and the progress moves often."""
 MAX_WORKERS = 7
+
+
+class Told:
+    """Passes on (done, total) to ``progress`` only when done has grown, never past total."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = -1
+
+    def __call__(self, done: int, _total: int = 0) -> None:
+        done = min(done, self.total)
+        if self.progress is not None and done > self.done:
+            self.done = done
+            self.progress(done, self.total)
+
 
 Checked = tuple[str, str] | str
 """A line's (doc_id, text_sha1) when it is a record of this file's annotator, else why not."""
@@ -110,20 +125,28 @@ def _read(fd: int, start: int, end: int) -> bytes:
     return data
 
 
-def ranges(fd: int, start: int, end: int) -> list[tuple[int, int]]:
-    """``[start, end)`` cut into ranges of about :data:`RANGE_BYTES`, each ending just after a
-    newline; ``end`` must too."""
+def ranges(fd: int, start: int, end: int, size: int = RANGE_BYTES) -> list[tuple[int, int]]:
+    """``[start, end)`` cut just after newlines into ranges of ``size`` bytes or a little more
+    (a whole line more at most); ``end`` must be just after a newline too."""
     cuts = [start]
-    while end - cuts[-1] > RANGE_BYTES:
-        cut = last_newline_before(fd, cuts[-1] + RANGE_BYTES) + 1
-        if cut <= cuts[-1]:  # one line longer than a range: it goes with the next ones
-            cut = last_newline_before(fd, end) + 1
-            if cut <= cuts[-1]:
-                break
-        cuts.append(cut)
+    while end - cuts[-1] > size:
+        cuts.append(_after_newline(fd, cuts[-1] + size - 1, end))
     if cuts[-1] != end:
         cuts.append(end)
     return list(pairwise(cuts))
+
+
+def _after_newline(fd: int, position: int, end: int) -> int:
+    """Just after the first newline from ``position`` on, or ``end``."""
+    while position < end:
+        block = os.pread(fd, min(1 << 16, end - position), position)
+        if not block:
+            break
+        found = block.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(block)
+    return end
 
 
 def worker_count(pieces: int) -> int:
@@ -142,10 +165,11 @@ def check_in_parallel(
     end: int,
     annotator: str,
     progress: Progress | None = None,
+    range_bytes: int = RANGE_BYTES,
 ) -> list[RangeFound] | None:
     """The ranges of ``[start, end)`` (whole lines), checked, in file order; None when there
     are not the cores for it or the workers failed (the caller reads the file itself)."""
-    pieces = ranges(fd, start, end)
+    pieces = ranges(fd, start, end, range_bytes)
     workers = worker_count(len(pieces))
     if workers == 0:
         return None
