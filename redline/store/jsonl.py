@@ -24,7 +24,7 @@ from redline.errors import (
 )
 from redline.index_cache import WORTH_CACHING, IndexCache
 from redline.schema.records import Annotation
-from redline.store.base import AnnotatorLog
+from redline.store.base import AnnotatorLog, ReadProgress
 from redline.store.files import (
     count_newlines,
     digest_before,
@@ -37,7 +37,6 @@ from redline.store.jsonl_reading import (
     PARALLEL_FROM_BYTES,
     PROGRESS_FROM_BYTES,
     RANGE_BYTES,
-    Progress,
     RangeFound,
     Told,
     check_in_parallel,
@@ -65,7 +64,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
     report_every_bytes = 1 << 20
 
     def __init__(
-        self, path: Path, annotator: str, *, write: bool, progress: Progress | None = None
+        self, path: Path, annotator: str, *, write: bool, progress: ReadProgress | None = None
     ) -> None:
         """``progress``: told (bytes read, bytes to read) while a big file is read through
         (one without a valid index cache); small files and cached ones never call it."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -24,9 +23,7 @@ from pydantic import ValidationError
 
 from redline.errors import describe_validation_error
 from redline.schema.records import Annotation
-
-Progress = Callable[[int, int], None]
-"""Called with (bytes read, bytes to read) while a file is read through."""
+from redline.store.base import ReadProgress
 
 PARALLEL_FROM_BYTES = 32 << 20
 """Less than this to read (about 4,000 records of 7 KB, ~0.6 s) is read in this process
@@ -42,7 +39,7 @@ MAX_WORKERS = 7
 class Told:
     """Passes on (done, total) to ``progress`` only when done has grown, never past total."""
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
+    def __init__(self, progress: ReadProgress | None, total: int) -> None:
         self.progress = progress
         self.total = total
         self.done = -1
@@ -164,7 +161,7 @@ def check_in_parallel(
     start: int,
     end: int,
     annotator: str,
-    progress: Progress | None = None,
+    progress: ReadProgress | None = None,
     range_bytes: int = RANGE_BYTES,
 ) -> list[RangeFound] | None:
     """The ranges of ``[start, end)`` (whole lines), checked, in file order; None when there
