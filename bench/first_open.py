@@ -48,12 +48,12 @@ def articles(rng: random.Random, count: int = 300) -> list[str]:
     return ["\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(4)) for _ in range(count)]
 
 
-def records(count: int, seed: int = 5) -> list[Annotation]:
+def records(count: int, first: int = 0) -> list[Annotation]:
     """``count`` records of ~7 KB: a ~2.5 KB article and ~50 spans."""
-    rng = random.Random(seed)
+    rng = random.Random(first)
     texts = articles(rng)
     out = []
-    for n in range(count):
+    for n in range(first, first + count):
         text = texts[n % len(texts)]
         starts = sorted(rng.sample(range(len(text) - 20), SPANS))
         spans = [
@@ -76,7 +76,7 @@ def generate(path: Path, count: int) -> None:
     try:
         batch = 2000
         for start in range(0, count, batch):
-            log.append_many(records(min(batch, count - start), seed=start))
+            log.append_many(records(min(batch, count - start), first=start))
     finally:
         log.close()
 
