@@ -15,7 +15,6 @@ import multiprocessing
 import os
 from array import array
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -200,7 +199,10 @@ def check_in_parallel(
                 _, waiting = wait(waiting, return_when=FIRST_COMPLETED)
                 _collect(futures, found)
                 report()
-    except (OSError, BrokenProcessPool):
+    except Exception:
+        # Workers only ever save time: whatever stops them (a file replaced under them, a
+        # process that may not have children, one killed) leaves the reading to the caller,
+        # which finds and reports everything itself.
         return None
     return [r for r in found if r is not None]
 

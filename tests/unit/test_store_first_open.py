@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
-from redline.store import INDEX_SUFFIX, JsonlAnnotatorLog
+from redline.store import INDEX_SUFFIX, AnnotatorLog, JsonlAnnotatorLog
 from redline.store.jsonl_reading import check_in_parallel, ranges, worker_count
 from tests.support.data import jsonl_line, make_record, span
 
@@ -63,13 +64,12 @@ def _write_messy_file(path: Path, *, torn: bool = True) -> None:
     path.write_bytes(b"".join(lines))
 
 
-def _found(log: JsonlAnnotatorLog) -> dict[str, object]:
+def _found(log: AnnotatorLog) -> dict[str, Any]:
     """Everything an open tells about the file, and each document's newest and history."""
     return {
         "doc_ids": log.doc_ids(),
         "problems": [str(p) for p in log.problems],
         "torn": [str(p) for p in log.torn],
-        "line_count": log.line_count,
         "newest": {d: log.newest(d) for d in log.doc_ids()},
         "history": {d: log.history(d) for d in log.doc_ids()},
         "with_text": [r.note for r in log.with_text(make_record("x", TEXT).text_sha1)],
@@ -105,10 +105,10 @@ def test_ranges_in_workers_find_what_line_after_line_finds(tmp_path: Path, torn:
         expected = _found(alone)
     with ReadInParallel(path, "alice", write=False) as shared:
         assert _found(shared) == expected
-    assert len(expected["doc_ids"]) == 10  # type: ignore[arg-type]
-    assert any(":4: invalid record, skipped:" in p for p in expected["problems"])  # type: ignore[attr-defined]
-    assert any("must be greater than start" in p for p in expected["problems"])  # type: ignore[attr-defined]
-    assert any("record of annotator 'bob'" in p for p in expected["problems"])  # type: ignore[attr-defined]
+    assert len(expected["doc_ids"]) == 10
+    assert any(":4: invalid record, skipped:" in p for p in expected["problems"])
+    assert any("must be greater than start" in p for p in expected["problems"])
+    assert any("record of annotator 'bob'" in p for p in expected["problems"])
     assert bool(expected["torn"]) is torn
 
 
@@ -169,3 +169,20 @@ def test_a_small_file_and_a_cached_one_open_quietly(tmp_path: Path) -> None:
     assert path.with_name(path.name + INDEX_SUFFIX).exists()
     ReadAlone(path, "alice", write=False, progress=lambda *a: told.append(a)).close()
     assert told == []  # nothing to read past the cache
+
+
+@needs_two_cores
+def test_a_file_replaced_under_the_workers_is_left_to_the_caller(tmp_path: Path) -> None:
+    """The workers open the file by name: another file by that name is not what the caller
+    has open, so they read nothing and the caller reads its own."""
+    path = tmp_path / "news" / "alice.jsonl"
+    _write_messy_file(path, torn=False)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        other = path.with_name("other.jsonl")
+        other.write_bytes(path.read_bytes())
+        os.replace(other, path)
+        size = os.fstat(fd).st_size
+        assert check_in_parallel(str(path), fd, 0, size, "alice", range_bytes=2048) is None
+    finally:
+        os.close(fd)
