@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from redline.store import INDEX_SUFFIX, AnnotatorLog, JsonlAnnotatorLog
-from redline.store.jsonl_reading import check_in_parallel, ranges, worker_count
+from redline.store.jsonl_reading import check_in_parallel, check_range, ranges, worker_count
 from tests.support.data import jsonl_line, make_record, span
 
 TEXT = "Ada Lovelace met Charles Babbage in London."
@@ -80,20 +80,38 @@ needs_two_cores = pytest.mark.skipif(worker_count(2) == 0, reason="one core: no 
 
 
 @needs_two_cores
-def test_the_workers_check_the_ranges(tmp_path: Path) -> None:
+def test_the_workers_find_what_this_process_finds(tmp_path: Path) -> None:
     path = tmp_path / "news" / "alice.jsonl"
     _write_messy_file(path, torn=False)
+    data = path.read_bytes()
     fd = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(fd).st_size
-        pieces = ranges(fd, 0, size, 2048)
-        found = check_in_parallel(str(path), fd, 0, size, "alice", range_bytes=2048)
+        pieces = ranges(fd, 0, len(data), 2048)
+        found = check_in_parallel(
+            str(path), fd, 0, len(data), "alice", range_bytes=2048, here_too=False
+        )
     finally:
         os.close(fd)
     assert len(pieces) > 5
     assert found is not None
     assert [(r.start, r.end) for r in found] == pieces
-    assert sum(r.lines for r in found) == path.read_bytes().count(b"\n")
+    whole = check_range(data, 0, "alice")  # in this process, line after line
+    lines_before = 0
+    offsets: list[int] = []
+    numbers: list[int] = []
+    doc_ids: list[str] = []
+    problems: list[tuple[int, str]] = []
+    for piece in found:
+        offsets += piece.offsets
+        numbers += [lines_before + n for n in piece.numbers]
+        doc_ids += piece.doc_ids
+        problems += [(lines_before + n, text) for n, text in piece.problems]
+        lines_before += piece.lines
+    assert lines_before == whole.lines == data.count(b"\n")
+    assert offsets == list(whole.offsets)
+    assert numbers == list(whole.numbers)
+    assert doc_ids == whole.doc_ids
+    assert problems == whole.problems
 
 
 @needs_two_cores
@@ -183,6 +201,7 @@ def test_a_file_replaced_under_the_workers_is_left_to_the_caller(tmp_path: Path)
         other.write_bytes(path.read_bytes())
         os.replace(other, path)
         size = os.fstat(fd).st_size
-        assert check_in_parallel(str(path), fd, 0, size, "alice", range_bytes=2048) is None
+        read = check_in_parallel(str(path), fd, 0, size, "alice", range_bytes=2048, here_too=False)
+        assert read is None
     finally:
         os.close(fd)
