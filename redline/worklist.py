@@ -41,10 +41,12 @@ class Worklist(QueueProgress):
         order: DocumentOrder = "corpus",
         seed: int = 0,
         on_progress: Callable[[int, int], None] | None = None,
+        on_reading: Callable[[int, int], None] | None = None,
     ) -> None:
         """``order`` other than corpus indexes the whole corpus first (and ``uncertain``
         runs the model's beam over every unsaved document, reporting (done, total) to
-        ``on_progress``)."""
+        ``on_progress``). ``on_reading``: (bytes, total) while the annotator's file is read
+        through, when it is big and has no index yet (the first open: seconds)."""
         check_name("annotator", annotator)
         if is_model(annotator):
             raise RedlineError(f"{annotator!r} is the name of a model's suggestions, not a person")
@@ -62,7 +64,7 @@ class Worklist(QueueProgress):
         plan = None if self.handout is not None else dataset.routes()
         routed = None if plan is None else set(plan.documents_of(annotator))
         try:
-            self.log: AnnotatorLog = dataset.open(annotator, write=True)
+            self.log: AnnotatorLog = dataset.open(annotator, write=True, progress=on_reading)
         except BaseException:
             self._close_handout()
             raise

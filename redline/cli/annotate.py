@@ -31,6 +31,7 @@ from redline.suggest import Suggester
 from redline.worklist import Worklist
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
     from textual.app import App
 
 OrderOption = Annotated[
@@ -172,16 +173,33 @@ def _worklist(
     order: str,
     seed: int,
 ) -> Worklist:
-    """The worklist in the order asked for; ``uncertain`` scores every unsaved document
-    first, under a progress bar."""
+    """The worklist in the order asked for, under a progress bar for what takes seconds: the
+    first open of a big annotator file (every record checked) and, for ``uncertain``,
+    scoring every unsaved document."""
     progress = progress_bar()
-    task = progress.add_task("ranking documents by the model's uncertainty", start=False)
+    reading = progress.add_task(
+        f"checking {annotator}'s saved records, MB (first open: indexed for the next)",
+        start=False,
+        visible=False,
+    )
+    ranking = progress.add_task(
+        "ranking documents by the model's uncertainty", start=False, visible=False
+    )
+    started: set[TaskID] = set()
 
-    def on_progress(done: int, total: int) -> None:
+    def show(which: TaskID, done: int, total: int) -> None:
         if not progress.live.is_started:
             progress.start()
-            progress.start_task(task)
-        progress.update(task, completed=done, total=total)
+        if which not in started:
+            started.add(which)
+            progress.start_task(which)
+        progress.update(which, completed=done, total=total, visible=True)
+
+    def on_reading(done: int, total: int) -> None:
+        show(reading, round(done / 1e6), max(1, round(total / 1e6)))
+
+    def on_progress(done: int, total: int) -> None:
+        show(ranking, done, total)
 
     try:
         return Worklist(
@@ -193,6 +211,7 @@ def _worklist(
             order=cast(DocumentOrder, order),
             seed=seed,
             on_progress=on_progress,
+            on_reading=on_reading,
         )
     finally:
         if progress.live.is_started:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,6 +20,9 @@ from redline.schema.keys import is_person
 from redline.schema.records import Annotation, Document
 from redline.schema.routes import PoolProgress, RoutingPlan
 from redline.schema.team import TeamMember
+
+ReadProgress = Callable[[int, int], None]
+"""Told (bytes read, bytes to read) while a store reads a file through."""
 
 DEFAULT_ROOT = Path("annotations")
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+-]{0,99}")
@@ -203,7 +206,11 @@ class DatasetStore(ABC):
         ``include_models`` is False."""
 
     @abstractmethod
-    def open(self, annotator: str, *, write: bool = False) -> AnnotatorLog: ...
+    def open(
+        self, annotator: str, *, write: bool = False, progress: ReadProgress | None = None
+    ) -> AnnotatorLog:
+        """``progress``: told (bytes read, bytes to read) while opening reads through a big
+        file it has no index of (JSONL only: seconds for hundreds of MB); else never called."""
 
     @abstractmethod
     def routes(self) -> RoutingPlan | None:

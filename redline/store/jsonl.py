@@ -22,12 +22,11 @@ from redline.errors import (
     InputError,
     Location,
     RedlineError,
-    describe_validation_error,
     display_path,
 )
 from redline.index_cache import WORTH_CACHING, IndexCache
 from redline.schema.records import Annotation
-from redline.store.base import AnnotatorLog
+from redline.store.base import AnnotatorLog, ReadProgress
 from redline.store.files import (
     count_newlines,
     digest_before,
@@ -35,6 +34,15 @@ from redline.store.files import (
     lock_for_writing,
     unlock,
     write_all,
+)
+from redline.store.jsonl_reading import (
+    PARALLEL_FROM_BYTES,
+    PROGRESS_FROM_BYTES,
+    RANGE_BYTES,
+    RangeFound,
+    Told,
+    check_in_parallel,
+    check_line,
 )
 
 RECORD_SUFFIX = ".jsonl"
@@ -50,8 +58,20 @@ _INDEX_TAIL_BYTES = 1 << 16
 class JsonlAnnotatorLog(AnnotatorLog):
     """An annotator's JSONL file: an index of line offsets in memory, records read on demand."""
 
-    def __init__(self, path: Path, annotator: str, *, write: bool) -> None:
+    parallel_from_bytes = PARALLEL_FROM_BYTES
+    """Reading through at least this much is shared with worker processes."""
+    progress_from_bytes = PROGRESS_FROM_BYTES
+    """Reading through at least this much is told to ``progress``."""
+    range_bytes = RANGE_BYTES
+    report_every_bytes = 1 << 20
+
+    def __init__(
+        self, path: Path, annotator: str, *, write: bool, progress: ReadProgress | None = None
+    ) -> None:
+        """``progress``: told (bytes read, bytes to read) while a big file is read through
+        (one without a valid index cache); small files and cached ones never call it."""
         self.path = path
+        self._progress = progress
         self.annotator = annotator
         self.writable = write
         self.problems = []
@@ -117,8 +137,29 @@ class JsonlAnnotatorLog(AnnotatorLog):
             return
         offset, number = self._load_index_cache()
         cached = number
+        begun = offset
+        size = os.fstat(self._fd).st_size
+        to_read = size - begun
+        big = to_read > 0 and to_read >= self.progress_from_bytes
+        report = Told(self._progress if big else None, to_read)
+        if size - offset >= self.parallel_from_bytes:
+            whole = last_newline_before(self._fd, size) + 1  # a last line being written: below
+            found = check_in_parallel(
+                str(self.path),
+                self._fd,
+                offset,
+                whole,
+                self.annotator,
+                progress=report,
+                range_bytes=self.range_bytes,
+            )
+            for part in found or ():
+                self._add_range(part, number)
+                number += part.lines
+                offset = part.end
         with open(self._fd, "rb", closefd=False) as handle:
             handle.seek(offset)
+            reported = offset
             for raw in handle:
                 number += 1
                 if not raw.endswith(b"\n"):
@@ -140,10 +181,26 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 if raw.strip():
                     self._add_line(raw, offset, number)
                 offset += len(raw)
+                if offset - reported >= self.report_every_bytes:
+                    report(offset - begun)
+                    reported = offset
+        report(to_read)
         self._size = offset
         self._line_total = number
         if number - cached >= WORTH_CACHING:
             self._save_index_cache()
+
+    def _add_range(self, found: RangeFound, lines_before: int) -> None:
+        for number, problem in found.problems:
+            self.problems.append(InputError(Location(self._shown, lines_before + number), problem))
+        for k, doc_id in enumerate(found.doc_ids):
+            self._remember(
+                found.offsets[k],
+                found.lengths[k],
+                lines_before + found.numbers[k],
+                doc_id,
+                found.text_sha1s[k],
+            )
 
     # -- the index cache -----------------------------------------------------------------
     # The index of the validated part of the file is kept beside it, in <file>.index (see
@@ -208,28 +265,12 @@ class JsonlAnnotatorLog(AnnotatorLog):
         ):
             self._cached_lines = self._line_total
 
-    def _add_line(self, raw: bytes, offset: int, number: int) -> Annotation | None:
-        try:
-            record = Annotation.model_validate_json(raw)
-        except ValidationError as error:
-            self.problems.append(
-                InputError(
-                    Location(self._shown, number),
-                    f"invalid record, skipped: {describe_validation_error(error)}",
-                )
-            )
-            return None
-        if record.annotator != self.annotator:
-            self.problems.append(
-                InputError(
-                    Location(self._shown, number),
-                    f"record of annotator {record.annotator!r} in {self.annotator!r}'s file; "
-                    "skipped",
-                )
-            )
-            return None
-        self._remember(offset, len(raw), number, record.doc_id, record.text_sha1)
-        return record
+    def _add_line(self, raw: bytes, offset: int, number: int) -> None:
+        checked = check_line(raw, self.annotator)
+        if isinstance(checked, str):
+            self.problems.append(InputError(Location(self._shown, number), checked))
+        else:
+            self._remember(offset, len(raw), number, *checked)
 
     def _remember(self, offset: int, length: int, number: int, doc_id: str, sha1: str) -> None:
         position = len(self._doc_ids)

@@ -19,7 +19,13 @@ from redline.errors import (
 from redline.schema.keys import is_model
 from redline.schema.routes import RoutingPlan
 from redline.schema.team import TeamMember
-from redline.store.base import DEFAULT_ROOT, DatasetStore, SaveWatcher, check_name
+from redline.store.base import (
+    DEFAULT_ROOT,
+    DatasetStore,
+    ReadProgress,
+    SaveWatcher,
+    check_name,
+)
 from redline.store.jsonl import RECORD_SUFFIX, TEAM, JsonlAnnotatorLog
 
 ROUTES_FILE = "routes.json"
@@ -56,8 +62,10 @@ class JsonlDataset(DatasetStore):
             return names
         return [n for n in names if not is_model(n)]
 
-    def open(self, annotator: str, *, write: bool = False) -> JsonlAnnotatorLog:
-        return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write)
+    def open(
+        self, annotator: str, *, write: bool = False, progress: ReadProgress | None = None
+    ) -> JsonlAnnotatorLog:
+        return JsonlAnnotatorLog(self.path_of(annotator), annotator, write=write, progress=progress)
 
     def routes(self) -> RoutingPlan | None:
         path = self.folder / ROUTES_FILE

@@ -24,7 +24,14 @@ from redline.schema.keys import is_model
 from redline.schema.records import Annotation
 from redline.schema.routes import RoutingPlan
 from redline.schema.team import TeamMember
-from redline.store.base import AnnotatorLog, DatasetStore, Handout, SaveWatcher, check_name
+from redline.store.base import (
+    AnnotatorLog,
+    DatasetStore,
+    Handout,
+    ReadProgress,
+    SaveWatcher,
+    check_name,
+)
 from redline.store.migrations import LATEST, current_version
 from redline.store.postgres_connection import connect, shown_url, unavailable
 
@@ -362,6 +369,8 @@ class PostgresDataset(DatasetStore):
 
         return PostgresWatcher(self.url, self.name)
 
-    def open(self, annotator: str, *, write: bool = False) -> PostgresAnnotatorLog:
-        check_name("annotator", annotator)
+    def open(
+        self, annotator: str, *, write: bool = False, progress: ReadProgress | None = None
+    ) -> PostgresAnnotatorLog:
+        check_name("annotator", annotator)  # nothing is read through: no progress to tell
         return PostgresAnnotatorLog(self.url, self.name, annotator, write=write)
