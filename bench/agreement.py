@@ -124,8 +124,8 @@ def orjson_records(root: Path, store_url: str | None) -> Iterator[dict[str, Any]
         return
     import psycopg
 
-    with psycopg.connect(store_url) as connection:
-        rows = connection.execute("SELECT record::text FROM redline_records")
+    with psycopg.connect(store_url) as connection, connection.cursor(name="records") as rows:
+        rows.execute("SELECT record::text FROM redline_records")  # streamed from the server
         for (text,) in rows:
             yield orjson.loads(text)
 

@@ -12,12 +12,12 @@ from redline.store.jsonl import (
     INDEX_SUFFIX,
     LOCK_SUFFIX,
     RECORD_SUFFIX,
-    TORN_SUFFIX,
     JsonlAnnotatorLog,
 )
 from redline.store.jsonl_dataset import JsonlDataset, open_dataset
 from redline.store.postgres import PostgresDataset
 from redline.store.postgres_connection import is_postgres_url, shown_store, shown_url
+from redline.store.torn import TORN_SUFFIX
 
 
 def open_store(

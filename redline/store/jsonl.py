@@ -28,7 +28,6 @@ from redline.index_cache import WORTH_CACHING, IndexCache
 from redline.schema.records import Annotation
 from redline.store.base import AnnotatorLog, ReadProgress
 from redline.store.files import (
-    count_newlines,
     digest_before,
     last_newline_before,
     lock_for_writing,
@@ -44,11 +43,11 @@ from redline.store.jsonl_reading import (
     check_in_parallel,
     check_line,
 )
+from redline.store.torn import is_record, recover_torn_tail
 
 RECORD_SUFFIX = ".jsonl"
 TEAM = "team"
 """The name a dataset's sign-in file takes (``team.jsonl``): no annotator may have it."""
-TORN_SUFFIX = ".torn"
 LOCK_SUFFIX = ".lock"
 INDEX_SUFFIX = ".index"
 _INDEX_FORMAT = 1
@@ -96,41 +95,14 @@ class JsonlAnnotatorLog(AnnotatorLog):
             path.parent.mkdir(parents=True, exist_ok=True)
             self._lock_fd = lock_for_writing(path.with_name(path.name + LOCK_SUFFIX), self._shown)
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-            self._recover_torn_tail()
+            torn = recover_torn_tail(self._fd, path, self._shown)
+            if torn is not None:
+                self.torn.append(torn)
         elif path.exists():
             self._fd = os.open(path, os.O_RDONLY)
         self._index()
 
     # -- opening -------------------------------------------------------------------------
-
-    def _recover_torn_tail(self) -> None:
-        """A last line without its newline is a save that a crash cut off: quarantine it."""
-        assert self._fd is not None
-        size = os.fstat(self._fd).st_size
-        if size == 0 or os.pread(self._fd, 1, size - 1) == b"\n":
-            return
-        start = last_newline_before(self._fd, size) + 1
-        tail = os.pread(self._fd, size - start, start)
-        number = count_newlines(self._fd, start) + 1
-        if not _is_record(tail):
-            torn_path = self.path.with_name(self.path.name + TORN_SUFFIX)
-            with torn_path.open("ab") as torn:
-                torn.write(tail + b"\n")
-                torn.flush()
-                os.fsync(torn.fileno())
-            os.ftruncate(self._fd, start)
-            os.fsync(self._fd)
-            self.torn.append(
-                InputError(
-                    Location(self._shown, number),
-                    f"torn last line ({len(tail)} bytes, an interrupted save) moved to "
-                    f"{display_path(torn_path)}",
-                )
-            )
-        else:
-            # A whole record that only lacks its newline (e.g. edited by hand): keep it.
-            write_all(self._fd, b"\n")
-            os.fsync(self._fd)
 
     def _index(self) -> None:
         if self._fd is None:
@@ -165,7 +137,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
                 if not raw.endswith(b"\n"):
                     # Only a read-only open gets here (a writer completed or quarantined the
                     # tail): a whole record is read, a partial one is reported and left alone.
-                    if not _is_record(raw):
+                    if not is_record(raw):
                         self.torn.append(
                             InputError(
                                 Location(self._shown, number),
@@ -400,11 +372,3 @@ class JsonlAnnotatorLog(AnnotatorLog):
 
     def __del__(self) -> None:
         self.close()
-
-
-def _is_record(raw: bytes) -> bool:
-    try:
-        Annotation.model_validate_json(raw)
-    except ValueError:
-        return False
-    return True
