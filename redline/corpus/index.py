@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from redline.cache_folder import cache_folder
 from redline.corpus.reading import Locator
 from redline.errors import InputError, display_path
 from redline.index_cache import WORTH_CACHING, IndexCache
@@ -35,18 +34,8 @@ _INDEX_FORMAT = 1
 
 
 def index_cache_folder() -> Path:
-    """Where indexes of big corpora are kept: $REDLINE_CACHE_DIR, else the user's cache
-    folder ($XDG_CACHE_HOME or ~/.cache) /redline/corpus-index."""
-    explicit = os.environ.get("REDLINE_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "corpus-index"
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home folder (a service account): a per-user temp folder
-            base = str(Path(tempfile.gettempdir()) / f"redline-{os.getuid()}")
-    return Path(base) / "redline" / "corpus-index"
+    """Where indexes of big corpora are kept (:func:`redline.cache_folder.cache_folder`)."""
+    return cache_folder("corpus-index")
 
 
 class CorpusIndex:

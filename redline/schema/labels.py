@@ -28,6 +28,7 @@ from pydantic import (
 
 from redline.errors import RedlineError
 from redline.schema.records import Annotation
+from redline.schema.token_patterns import check_token_patterns
 
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 ENTITY_KEYS = "1234567890cdeilmsvwyz"
@@ -143,22 +144,7 @@ class PatternSet(_SchemaPart):
     def _spacy_accepts(cls, patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
         """spaCy checks a token pattern only when the suggester is built: check each one here,
         so that `schema check` finds what would otherwise stop `suggest` with a traceback."""
-        if not patterns:
-            return patterns
-        from spacy.matcher import Matcher
-        from spacy.vocab import Vocab
-
-        matcher = Matcher(Vocab(), validate=True)
-        for index, pattern in enumerate(patterns):
-            if any("_" in token for token in pattern):
-                raise ValueError(f"[{index}]: custom attributes (_) are not available here")
-            try:
-                matcher.add(f"tokens[{index}]", [pattern])
-            except Exception as error:  # spaCy's refusals: MatchPatternError, ValueError, re.error
-                lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-                first = lines[0] if lines else type(error).__name__
-                reason = next((line[2:] for line in lines if line.startswith("- ")), first)
-                raise ValueError(f"[{index}] is not a spaCy token pattern: {reason}") from None
+        check_token_patterns(patterns)
         return patterns
 
 
