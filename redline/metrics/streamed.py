@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
@@ -224,7 +225,13 @@ def count_dataset(
                 doc_ids[split:], batch,
             )  # fmt: skip
             _count(logs, doc_ids[:split], tally, labels, batch, on_progress, len(doc_ids))
-            tally.absorb(later.result())
+            try:
+                tally.absorb(later.result())
+            except BrokenProcessPool:
+                # The second process could not start or died (no room for a process, a
+                # script without a main guard): its documents are counted here instead.
+                # An error of the counting itself (different texts) is raised as it is.
+                _count(logs, doc_ids[split:], tally, labels, batch)
         if on_progress is not None:
             on_progress(len(doc_ids), len(doc_ids))
 

@@ -8,15 +8,19 @@ end inside a token, relations, rejected and ignored documents and documents some
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from pathlib import Path
 
+import orjson
 import pytest
 
 from redline.metrics.report import agreement_json, agreement_report
 from redline.schema import Annotation, Span, text_sha1
 from redline.schema.records import Relation
-from redline.store import DatasetStore, open_store
+from redline.store import DatasetStore, JsonlDataset, open_store
 from redline.tokens import tokenize
+from tests.support.data import subprocess_env
 
 WORDS = "Hun Sen met the U.S. delegation in Phnom Penh on Monday , said Say Chhum (CPP) .".split()  # noqa: SIM905
 LABELS = ["PERSON", "ORG", "GPE", "DATE"]
@@ -88,3 +92,28 @@ def test_the_same_report_from_postgresql(files: DatasetStore, where: str, tmp_pa
     dataset = open_store("news", store=where)
     _fill(dataset)
     assert agreement_json(agreement_report(dataset)) == agreement_json(agreement_report(files))
+
+
+def test_without_its_second_process_the_report_is_counted_here(
+    files: DatasetStore, tmp_path: Path
+) -> None:
+    """A script with no ``if __name__ == "__main__"`` guard cannot start a spawned process
+    (the child would run the script again): the later documents are counted in the script's
+    own process, and the report is the same."""
+    assert isinstance(files, JsonlDataset)
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        "from redline.metrics.report import agreement_json, agreement_report\n"
+        "from redline.store import open_store\n"
+        "import orjson\n"
+        "report = agreement_report(open_store('news', sys.argv[1]), processes=2)\n"
+        "sys.stdout.write(orjson.dumps(agreement_json(report)).decode())\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script), str(files.root)],
+        capture_output=True, text=True, env=subprocess_env(), check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert orjson.loads(done.stdout) == agreement_json(agreement_report(files, processes=1))
