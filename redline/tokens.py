@@ -35,18 +35,10 @@ def blank(lang: str = "en") -> Language:
     return nlp
 
 
-def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:
-    """(start, end) character offsets of each token, as spaCy's tokenizer for ``lang`` cuts
-    them (the stock English pipelines use the same rules, so suggestions line up)."""
-    doc = blank(lang).make_doc(text)
-    # Read the offsets as one array: far faster than making a Token object per token.
-    rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist() if len(doc) else []
-    return [(start, start + length) for start, length, space in rows if not space]
-
-
 def token_array(text: str, lang: str = "en") -> npt.NDArray[np.int64]:
-    """:func:`tokenize` as an n x 2 array of (start, end): what the statistics count over,
-    without a Python tuple per token."""
+    """(start, end) character offsets of each token as an n x 2 array, as spaCy's tokenizer
+    for ``lang`` cuts them (the stock English pipelines use the same rules, so suggestions
+    line up). Read as one array: far faster than making a Token object per token."""
     doc = blank(lang).make_doc(text)
     if not len(doc):
         return np.zeros((0, 2), dtype=np.int64)
@@ -54,6 +46,11 @@ def token_array(text: str, lang: str = "en") -> npt.NDArray[np.int64]:
     rows = rows[rows[:, 2] == 0]
     rows[:, 1] += rows[:, 0]
     return rows[:, :2]
+
+
+def tokenize(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """:func:`token_array` as (start, end) pairs, for the cursor and the formats."""
+    return [(start, end) for start, end in token_array(text, lang).tolist()]
 
 
 class TokenIndex:

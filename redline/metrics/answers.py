@@ -30,8 +30,15 @@ from typing import Literal, get_args
 import numpy as np
 
 from redline.metrics.alpha import nominal_alpha
-from redline.metrics.columns import ANSWER_CODES, Side
-from redline.metrics.compared import Score, Versions, done_by_at_least, done_counts, group_docs
+from redline.metrics.columns import ANSWER_CODES, Side, batch_of
+from redline.metrics.compared import (
+    Score,
+    Versions,
+    done_by_at_least,
+    done_counts,
+    group_docs,
+    require_two,
+)
 from redline.metrics.kappa import cohen_kappa, fleiss_kappa
 from redline.schema.records import Annotation, Answer
 
@@ -62,15 +69,12 @@ def accepted_only(
     kept = {name: list(records) for name, records in versions.items()}
     if policy == "all":
         return kept, 0
-    docs = group_docs(versions)
-    dropped = {
-        doc_id
-        for doc_id, records in docs.items()
-        if len(records) >= needed and any(r.answer != "accept" for r in records.values())
-    }
-    if not dropped:
-        return kept, 0
-    return {n: [r for r in rs if r.doc_id not in dropped] for n, rs in kept.items()}, len(dropped)
+    require_two(versions)
+    batch = batch_of(versions)
+    sides, left_out = accepted_sides(batch.sides, policy, needed)
+    taken = np.any([batch.sides[n].done & ~side.done for n, side in sides.items()], axis=0)
+    dropped = {batch.doc_ids[i] for i in np.flatnonzero(taken).tolist()}
+    return {n: [r for r in rs if r.doc_id not in dropped] for n, rs in kept.items()}, left_out
 
 
 @dataclass(frozen=True)

@@ -146,10 +146,6 @@ class Batch:
     memo: dict[object, Any] = field(default_factory=dict, compare=False)
     """What the statistics derive from the batch once for all of them (its tokens)."""
 
-    @property
-    def lengths(self) -> IntArray:
-        return np.diff(self.starts)
-
     def __len__(self) -> int:
         return len(self.doc_ids)
 

@@ -22,7 +22,7 @@ from redline.metrics.answers import (
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
 from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1
-from redline.metrics.streamed import BATCH_DOCUMENTS, DatasetTally, count_dataset
+from redline.metrics.streamed import BATCH_DOCUMENTS, DatasetTally, count_dataset, note_problems
 from redline.metrics.unitizing import UnitizingScore
 from redline.schema.keys import GOLD_ANNOTATOR, is_model
 from redline.schema.records import Annotation
@@ -69,17 +69,15 @@ class AgreementReport:
 def load_versions(
     dataset: DatasetStore, annotators: Sequence[str], problems: list[InputError] | None = None
 ) -> dict[str, list[Annotation]]:
-    """Each annotator's newest records, validated. The lines that could not be read are
-    left out and added to ``problems``: the numbers then rest on fewer records than the
-    files hold, and the user must hear which."""
+    """Each annotator's newest records, validated; the lines that could not be read are left
+    out and added to ``problems`` (:func:`~redline.metrics.streamed.note_problems`)."""
     dataset.require(*annotators)
     versions: dict[str, list[Annotation]] = {}
     for name in annotators:
         with dataset.open(name) as log:
             versions[name] = list(log.iter_newest())
-            if problems is not None:  # once per line, however often a file is read
-                reported = {str(p) for p in problems}
-                problems += [p for p in [*log.problems, *log.torn] if str(p) not in reported]
+            if problems is not None:
+                note_problems(problems, log)
     return versions
 
 

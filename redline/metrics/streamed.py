@@ -205,12 +205,8 @@ def count_dataset(
     processes and batches, to the last digit."""
     with ExitStack() as stack:
         logs: dict[str, AnnotatorLog] = {n: stack.enter_context(dataset.open(n)) for n in names}
-        reported: set[str] = set()
         for log in logs.values():
-            for problem in [*log.problems, *log.torn]:
-                if str(problem) not in reported:
-                    reported.add(str(problem))
-                    problems.append(problem)
+            note_problems(problems, log)
         doc_ids = sorted({d for log in logs.values() for d in log.doc_ids()})
         if processes is None:
             processes = 2 if len(doc_ids) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
@@ -234,6 +230,17 @@ def count_dataset(
                 _count(logs, doc_ids[split:], tally, labels, batch)
         if on_progress is not None:
             on_progress(len(doc_ids), len(doc_ids))
+
+
+def note_problems(problems: list[InputError], log: AnnotatorLog) -> None:
+    """Add the lines of ``log`` that could not be read to ``problems``, once per line however
+    often a file is read: the numbers rest on fewer records than the files hold, and the
+    user must hear which."""
+    reported = {str(p) for p in problems}
+    for problem in [*log.problems, *log.torn]:
+        if str(problem) not in reported:
+            reported.add(str(problem))
+            problems.append(problem)
 
 
 def _count_part(

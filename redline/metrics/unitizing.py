@@ -34,9 +34,6 @@ from redline.metrics.compared import Score, Versions, done_counts, require_two
 Unit = tuple[int, int, str]
 """A coder's unit of a continuum: [start, end) and its label."""
 
-Extent = tuple[int, int]
-"""[start, end) of a unit, once its label is chosen."""
-
 
 @dataclass(frozen=True)
 class UnitizingScore(Score):
