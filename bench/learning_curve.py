@@ -33,7 +33,7 @@ from redline.schema.records import Annotation, Document
 from redline.store import open_dataset
 from redline.suggest import Suggester
 from redline.suggest.uncertainty import uncertainties
-from redline.training import TrainOptions, train_model
+from redline.training.entities import TrainOptions, train_model
 
 
 @dataclass

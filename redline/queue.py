@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from redline.editing import EditSession
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
-from redline.schema.records import Annotation, Answer
+from redline.schema.records import Annotation, Answer, Document
 from redline.store import AnnotatorLog, DatasetStore
 from redline.suggest.suggester import Suggester
 
@@ -161,6 +161,10 @@ class DocumentQueue(Protocol):
     def position_of(self, doc_id: str) -> int: ...
 
     def skipped_documents(self) -> int: ...
+
+    def document(self, position: int) -> Document:
+        """The document's text and id, read without opening it (no tokens made)."""
+        ...
 
     def finish_index(self) -> None:
         """Index every document (from a worker thread, while the first one is on screen)."""

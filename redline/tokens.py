@@ -10,13 +10,12 @@ import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import numpy.typing as npt
-import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH
-from spacy.language import Language
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from spacy.language import Language
 
 NO_LENGTH_LIMIT = sys.maxsize
 """``max_length`` of the blank pipeline. spaCy's limit of 1,000,000 characters protects the
@@ -29,7 +28,12 @@ not theirs."""
 def blank(lang: str = "en") -> Language:
     """spaCy's blank pipeline for ``lang``, made once per process: its tokenizer and vocab
     are what every format and the token cursor cut texts with. It has no length limit
-    (:data:`NO_LENGTH_LIMIT`): nothing in it but the tokenizer ever runs."""
+    (:data:`NO_LENGTH_LIMIT`): nothing in it but the tokenizer ever runs.
+
+    spaCy is imported here, when tokens are first needed: that takes a second, which
+    ``annotate`` spends with the first document's text already on screen."""
+    import spacy
+
     nlp = spacy.blank(lang)
     nlp.max_length = NO_LENGTH_LIMIT
     return nlp
@@ -39,6 +43,9 @@ def token_array(text: str, lang: str = "en") -> npt.NDArray[np.int64]:
     """(start, end) character offsets of each token as an n x 2 array, as spaCy's tokenizer
     for ``lang`` cuts them (the stock English pipelines use the same rules, so suggestions
     line up). Read as one array: far faster than making a Token object per token."""
+    import numpy as np
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
     doc = blank(lang).make_doc(text)
     if not len(doc):
         return np.zeros((0, 2), dtype=np.int64)

@@ -21,8 +21,8 @@ from redline.schema.keys import is_model
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document
 from redline.store import AnnotatorLog, DatasetStore, check_name
-from redline.suggest.suggester import Suggester, SuggestionCache
-from redline.suggest.uncertainty import uncertainties
+from redline.suggest.cache import SuggestionCache
+from redline.suggest.suggester import Suggester
 from redline.tokens import tokenize
 from redline.training.background import Retrainer
 
@@ -131,6 +131,8 @@ class Worklist(QueueProgress):
         suggester = self.suggester
 
         def score(positions: list[int]) -> Sequence[float]:
+            from redline.suggest.uncertainty import uncertainties  # runs the model: spaCy
+
             scores: list[float] = []
             documents = [index.document(p) for p in positions]
             for value in uncertainties(suggester, documents):

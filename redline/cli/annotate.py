@@ -12,15 +12,16 @@ import typer
 
 from redline.cli.options import (
     KeymapOption,
+    ModelOption,
     RootOption,
     SchemaOption,
     StoreOption,
+    choose_model,
     notice,
     one_of,
     progress_bar,
     report_skipped,
 )
-from redline.cli.suggest import ModelOption, choose_model
 from redline.corpus import Corpus
 from redline.corpus.order import ORDERS, DocumentOrder
 from redline.errors import RedlineError
@@ -120,7 +121,7 @@ def annotate(
         f"when you save it); every version you saved is in {worklist.log.location}"
     )
     try:
-        run_app(RedlineApp(worklist, start=position, keymap=keys), lost)
+        run_app(RedlineApp(worklist, start=position, keymap=keys, text_first=True), lost)
     finally:
         # A big corpus is indexed while the first document is on screen, so its bad lines
         # are known only now; listed after the UI, where they stay readable.
@@ -148,7 +149,7 @@ def _team_session(
         return _worklist(corpus, store, name, schema, suggester, order, seed)
 
     lost = "the open document's edits that were not saved are lost; every saved version is kept"
-    run_app(RedlineApp(None, keymap=keys, sign_in=sign_in), lost)
+    run_app(RedlineApp(None, keymap=keys, sign_in=sign_in, text_first=True), lost)
 
 
 def run_app(app: App[Any], lost: str) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the commands import them when they run, not when they are l
     from rich.progress import Progress
 
     from redline.corpus import Corpus
+    from redline.store import DatasetStore
 
 _UNBOUNDED = 1 << 20
 """The width tables are measured at when nothing limits them."""
@@ -208,3 +209,25 @@ def progress_bar(*, terminal_only: bool = False) -> Progress:
         transient=False,
         disable=terminal_only and not err.is_terminal,
     )
+
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="spaCy pipeline (name or path) to suggest with. Default: the dataset's latest "
+        "trained model (redline train), else the schema's.",
+    ),
+]
+
+
+def choose_model(store: DatasetStore, model: str | None) -> str | None:
+    """``--model`` if given, else the dataset's latest trained model, else None (the
+    schema's model). Trained models are kept beside a JSONL dataset's files."""
+    from redline.store import JsonlDataset
+    from redline.training.models import latest_model
+
+    if model is not None or not isinstance(store, JsonlDataset):
+        return model
+    trained = latest_model(store)
+    return None if trained is None else str(trained)

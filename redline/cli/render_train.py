@@ -13,7 +13,7 @@ from redline.errors import display_path
 
 if TYPE_CHECKING:
     from redline.metrics.f1 import PairF1
-    from redline.training import TrainResult
+    from redline.training.entities import TrainResult
 
 
 def print_training(result: TrainResult) -> None:

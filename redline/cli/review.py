@@ -56,4 +56,4 @@ def review(
     worklist = ReviewWorklist.start(store, reviewer, resolve_schema(schema), annotators)
     warn(worklist.auto.problems)
     print_merged_into_gold(worklist.auto)
-    RedlineApp(worklist, keymap=keys).run()
+    RedlineApp(worklist, keymap=keys, text_first=True).run()

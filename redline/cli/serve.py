@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from redline.cli.annotate import OrderOption, RetrainOption, SeedOption
-from redline.cli.options import RootOption, SchemaOption, StoreOption, notice
-from redline.cli.suggest import ModelOption
+from redline.cli.options import ModelOption, RootOption, SchemaOption, StoreOption, notice
 from redline.corpus import Corpus
 from redline.errors import RedlineError
 from redline.store import DEFAULT_ROOT, check_name

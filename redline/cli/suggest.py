@@ -9,9 +9,11 @@ import typer
 from rich.markup import escape
 
 from redline.cli.options import (
+    ModelOption,
     RootOption,
     SchemaOption,
     StoreOption,
+    choose_model,
     err,
     notice,
     progress_bar,
@@ -23,27 +25,8 @@ from redline.corpus import Corpus
 from redline.formats.jsonl import write_records
 from redline.metrics.stats import summarize_labels
 from redline.schema.shipped import resolve_schema
-from redline.store import DEFAULT_ROOT, DatasetStore, JsonlDataset, open_store
+from redline.store import DEFAULT_ROOT, open_store
 from redline.suggest import Suggester, cached_suggestions, suggest_documents
-from redline.training.models import latest_model
-
-ModelOption = Annotated[
-    str | None,
-    typer.Option(
-        "--model",
-        help="spaCy pipeline (name or path) to suggest with. Default: the dataset's latest "
-        "trained model (redline train), else the schema's.",
-    ),
-]
-
-
-def choose_model(store: DatasetStore, model: str | None) -> str | None:
-    """``--model`` if given, else the dataset's latest trained model, else None (the
-    schema's model). Trained models are kept beside a JSONL dataset's files."""
-    if model is not None or not isinstance(store, JsonlDataset):
-        return model
-    trained = latest_model(store)
-    return None if trained is None else str(trained)
 
 
 def suggest(

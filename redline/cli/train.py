@@ -12,7 +12,8 @@ from redline.cli.options import RootOption, SchemaOption, progress_bar
 from redline.cli.render_train import print_training
 from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
-from redline.training import TrainOptions, TrainProgress, train_model
+from redline.training.entities import TrainOptions, train_model
+from redline.training.spacy_loop import TrainProgress
 
 
 def train(

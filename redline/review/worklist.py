@@ -20,7 +20,7 @@ from redline.review.gold import AutoReviewResult, gold_record, open_versions, wr
 from redline.review.merge import DocumentMerge, merge_versions
 from redline.schema.keys import GOLD_ANNOTATOR, RelationKey, SpanKey, keys_of
 from redline.schema.labels import LabelSchema, overlapping_neighbours
-from redline.schema.records import Annotation, Answer, Relation, Span
+from redline.schema.records import Annotation, Answer, Document, Relation, Span
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.tokens import tokenize
 
@@ -209,6 +209,9 @@ class ReviewWorklist(QueueProgress):
             span_id(rkey.child)
             relation_keys[f"q{n}"] = rkey
         return ReviewDocument(merge, keys, conflicts, relation_keys)
+
+    def document(self, position: int) -> Document:
+        return self.review_document(position).merge.document
 
     def open(self, position: int, *, suggestions: Annotation | None = None) -> Opened:
         review = self.review_document(position)

@@ -40,7 +40,7 @@ Construction = Literal["title", "led_by", "joined", "meeting", "body_of", "place
 
 
 class _SchemaPart(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def label_refusal(label: str) -> str | None:

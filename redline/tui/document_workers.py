@@ -16,7 +16,12 @@ from textual.worker import Worker, WorkerState
 from redline.editing import EditSession
 from redline.errors import RedlineError
 from redline.queue import DocumentQueue, Opened
-from redline.tui.messages import IndexFinished, SuggestionsFailed, SuggestionsReady
+from redline.tui.messages import (
+    DocumentOpened,
+    IndexFinished,
+    SuggestionsFailed,
+    SuggestionsReady,
+)
 from redline.tui.status_line import StatusLine, reports_errors, show_error
 
 PREFETCH = 3
@@ -50,6 +55,13 @@ class DocumentWorkers(Screen[None]):
         self.app.bell()
 
     # -- background work -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_in_background(self, position: int) -> None:
+        """Open the document off the UI thread, its text already on screen: making its
+        tokens imports spaCy the first time, a second. An error here ends the app, as it
+        would opening the document on the UI thread."""
+        self.post_message(DocumentOpened(self.worklist.open(position)))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def finish_index(self) -> None:

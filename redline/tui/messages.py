@@ -9,8 +9,21 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from redline.queue import Opened
 from redline.schema.records import Annotation
 from redline.training.background import RetrainOutcome
+
+
+class DocumentOpened(Message, bubble=False):
+    """A document opened off the UI thread (its tokens made, which first imports spaCy)."""
+
+    def __init__(self, opened: Opened) -> None:
+        super().__init__()
+        self.opened = opened
+
+
+class ReleaseKeys(Message, bubble=False):
+    """To the app: the document is open, so the keys held meanwhile go to it, in order."""
 
 
 class SuggestionsReady(Message, bubble=False):

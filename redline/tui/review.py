@@ -9,6 +9,7 @@ from textual.binding import BindingType
 
 from redline.editing import EditRefused
 from redline.navigation import first_after, last_before
+from redline.queue import Opened
 from redline.review import ConflictChoices, ReviewWorklist
 from redline.tui.annotate import AnnotateScreen
 from redline.tui.bindings import review_bindings
@@ -22,8 +23,10 @@ class ReviewScreen(AnnotateScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = review_bindings()
 
-    def __init__(self, worklist: ReviewWorklist, start: int | None = None) -> None:
-        super().__init__(worklist, start)
+    def __init__(
+        self, worklist: ReviewWorklist, start: int | None = None, *, text_first: bool = False
+    ) -> None:
+        super().__init__(worklist, start, text_first=text_first)
         self.review = worklist
         self._sides: dict[tuple[int, int], int] = {}
         self._unread: Counter[str] = Counter()
@@ -33,12 +36,12 @@ class ReviewScreen(AnnotateScreen):
         merged = self.review.auto.merged
         return f"review · {merged} unanimous merged · {len(self.review)} in conflict"
 
-    def open(self, position: int) -> None:
+    def show_opened(self, opened: Opened) -> None:
         self._sides = {}
-        super().open(position)
-        if self.opened is not None and self.opened.source != "saved":
-            conflicts = self.review.review_document(position).conflicts
-            names = ", ".join(self.review.versions(position))
+        super().show_opened(opened)
+        if opened.source != "saved":
+            conflicts = self.review.review_document(opened.position).conflicts
+            names = ", ".join(self.review.versions(opened.position))
             self.say(
                 f"{self.session.document.doc_id}: {len(conflicts)} conflicts between {names} · "
                 "c goes to one, v takes a side, W a whole version"

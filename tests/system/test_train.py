@@ -10,7 +10,7 @@ import spacy
 
 from redline.store import open_dataset
 from redline.suggest.pipeline import resolve_model
-from redline.training import latest_model
+from redline.training.models import latest_model
 from tests.support.cli import redline_process as redline
 
 

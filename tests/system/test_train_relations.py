@@ -11,7 +11,7 @@ from bench.corpora import CORPORA, load_re3d, missing_reason
 from redline.store import open_dataset
 from redline.suggest import Suggester
 from redline.suggest.suggester import RELATION_MODEL_DIR
-from redline.training import TrainOptions, train_model
+from redline.training.entities import TrainOptions, train_model
 
 pytestmark = [
     pytest.mark.slow,
