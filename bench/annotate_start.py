@@ -1,11 +1,13 @@
 """Start-up of `redline annotate`: process start until the first document's text is on screen
-(issue 15's target: under 0.8 s), then until its tokens (the cursor) and its suggestions
-follow, against a bare Textual app that paints one text, the floor of any terminal UI in
-Python here, measured in turn in the same run (median of ``--repeat`` runs each).
+(issue 15's target: under 0.8 s), then until the header names it and until it is open to
+edit (its tokens made, which imports spaCy, and its suggestions shown), against a bare
+Textual app that paints one text, the floor of any terminal UI in Python here, measured in
+turn in the same run (median of ``--repeat`` runs each).
 
 Every run is the real command in a pseudo-terminal, read back through a terminal emulator, on
 the seed articles with a fresh dataset each time (the model's suggestions are cached once
-before the clock, as after a `redline suggest`; ``--no-suggestions`` runs without a model).
+before the clock, as after a `redline suggest`; ``--no-suggestions`` runs without a model),
+and Python's bytecode cache as a user's machine has it (:func:`bench.as_users_run`).
 Usage: python -m bench.annotate_start [--repeat 7]
 """
 
@@ -18,6 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import as_users_run
 from tests.support.pty_terminal import PtyApp
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,7 +40,7 @@ BARE_APP = (
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO)}
+    return as_users_run({**os.environ, "PYTHONPATH": str(REPO)})
 
 
 def bare_seconds() -> float:
@@ -48,21 +51,24 @@ def bare_seconds() -> float:
         app.kill()
 
 
-def annotate_seconds(root: Path, *extra: str) -> tuple[float, float]:
-    """Seconds after process start until the text is on screen, and until the document is
-    open to edit (its tokens made and its suggestions, cached, shown)."""
+def annotate_seconds(root: Path, *extra: str) -> tuple[float, float, float]:
+    """Seconds after process start until the text is on screen, until the header names the
+    document too, and until the document is open to edit (its tokens made and its cached
+    suggestions shown)."""
     with tempfile.TemporaryDirectory(dir=root) as scratch:
         # the suggestions cached once, under the dataset every run starts a new file in
         (Path(scratch) / "seeds-start").symlink_to(root / "seeds-start")
+        annotator = Path(scratch).name
         command = [sys.executable, "-m", "redline", "annotate", str(SEEDS), "--dataset",
-                   "seeds-start", "--annotator", Path(scratch).name, "--root", scratch, *extra]  # fmt: skip
+                   "seeds-start", "--annotator", annotator, "--root", scratch, *extra]  # fmt: skip
         app = PtyApp(command, cwd=REPO, env=_env())
         try:
-            text = max(app.wait_for(FIRST_ID, timeout=60), app.wait_for(FIRST_WORDS))
-            return text, app.wait_for("suggestions to review", timeout=60)
+            text = app.wait_for(FIRST_WORDS, timeout=60)
+            named = app.wait_for(FIRST_ID, timeout=60)
+            return text, named, app.wait_for("suggestions to review", timeout=60)
         finally:
             app.kill()
-            for name in (root / "seeds-start").glob(f"{Path(scratch).name}.*"):
+            for name in (root / "seeds-start").glob(f"{annotator}.*"):
                 name.unlink()
 
 
@@ -84,9 +90,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="redline-bench-") as folder:
         root = Path(folder)
         warm_cache(root)
+        bare_seconds()  # before the clock: the bytecode cache written
+        annotate_seconds(root)
         bare: list[float] = []
-        plain: list[tuple[float, float]] = []
-        suggested: list[tuple[float, float]] = []
+        plain: list[tuple[float, float, float]] = []
+        suggested: list[tuple[float, float, float]] = []
         for _ in range(args.repeat):
             bare.append(bare_seconds())
             plain.append(annotate_seconds(root, "--no-suggestions"))
@@ -95,10 +103,11 @@ def main() -> None:
     print(f"median of {args.repeat} runs each, from process start")
     print(f"  a bare Textual app's first text           {floor:6.3f} s")
     for name, runs in (("annotate --no-suggestions", plain), ("annotate (cached)", suggested)):
-        text, ready = (statistics.median(run[i] for run in runs) for i in range(2))
+        text, named, ready = (statistics.median(run[i] for run in runs) for i in range(3))
         verdict = "met" if text < 0.8 else "MISSED"
         print(f"  {name:26} text {text:6.3f} s (x{text / floor:4.2f} the bare app; "
-              f"< 0.8 s: {verdict}), open to edit {ready:6.3f} s")  # fmt: skip
+              f"< 0.8 s: {verdict}), its id in the header {named:6.3f} s, "
+              f"open to edit {ready:6.3f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

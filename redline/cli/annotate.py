@@ -1,7 +1,8 @@
 """``redline annotate``: the terminal UI (``redline serve``, the same UI in a browser, is
 :mod:`.serve`).
 
-Textual is imported inside the command: every other command starts without it.
+Textual is imported with this module, which only ``annotate`` and ``review`` import: every
+other command starts without it (:mod:`redline.cli.lazy`).
 """
 
 from __future__ import annotations
@@ -18,40 +19,25 @@ from redline.cli.options import (
     StoreOption,
     choose_model,
     notice,
-    one_of,
     progress_bar,
     report_skipped,
 )
+from redline.cli.queue_options import OrderOption, RetrainOption, SeedOption
 from redline.corpus import Corpus
-from redline.corpus.order import ORDERS, DocumentOrder
+from redline.corpus.order import DocumentOrder
 from redline.errors import RedlineError
 from redline.schema.labels import LabelSchema
 from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, DatasetStore, open_store
 from redline.suggest import Suggester
+from redline.training.background import Retrainer
+from redline.tui.app import RedlineApp
+from redline.tui.bindings import load_keymap
 from redline.worklist import Worklist
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
     from textual.app import App
-
-OrderOption = Annotated[
-    str,
-    typer.Option(
-        parser=one_of(ORDERS),
-        help="corpus: as the corpus lists them; uncertain: unsaved documents the model is "
-        "least sure of first; random: shuffled with --seed.",
-    ),
-]
-SeedOption = Annotated[int, typer.Option(help="Seed of --order random.")]
-RetrainOption = Annotated[
-    int | None,
-    typer.Option(
-        min=1,
-        help="Train a new model on your saved documents every N saves, in the background; "
-        "it replaces the model in use only if it is not worse on dev.",
-    ),
-]
 
 
 def annotate(
@@ -87,10 +73,6 @@ def annotate(
     store_url: StoreOption = None,
 ) -> None:
     """Annotate a corpus in the terminal: correct the model's entities and relations."""
-    from redline.training.background import Retrainer
-    from redline.tui.app import RedlineApp
-    from redline.tui.bindings import load_keymap
-
     if source == "-":
         raise RedlineError("annotate reads your keys from the terminal: give SOURCE as a file")
     label_schema = resolve_schema(schema)
@@ -140,7 +122,6 @@ def _team_session(
 ) -> None:
     """A served session of a team: nothing opens before a member's token is given."""
     from redline.team import member_of
-    from redline.tui.app import RedlineApp
 
     def sign_in(token: str) -> Worklist | None:
         name = member_of(store, token)

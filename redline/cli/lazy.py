@@ -8,7 +8,9 @@ The table's helps must be the commands' own first docstring lines; a test holds 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+import functools
+import gc
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, ClassVar
 
 import typer
@@ -81,8 +83,23 @@ class LazyCommands(TyperGroup):
 def load_command(name: str, target: str) -> Any:
     """The click command typer makes of the function, as it would in a group of its own."""
     single = typer.Typer(add_completion=False)
-    single.command(name)(imported(target))
+    single.command(name)(_collector_resumed(imported(target)))
     return typer.main.get_command(single)
+
+
+def _collector_resumed(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The command, resuming the garbage collector that ``redline`` paused for its start
+    (:mod:`redline.__main__`) once its modules are imported and its options parsed: what
+    exists by then lives as long as the process, and is frozen out of the collector's way."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+        return command(*args, **kwargs)
+
+    return run
 
 
 def lazy_group(table: LazyTable) -> type[LazyCommands]:

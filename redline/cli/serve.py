@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from redline.cli.annotate import OrderOption, RetrainOption, SeedOption
 from redline.cli.options import ModelOption, RootOption, SchemaOption, StoreOption, notice
+from redline.cli.queue_options import OrderOption, RetrainOption, SeedOption
 from redline.corpus import Corpus
 from redline.errors import RedlineError
 from redline.store import DEFAULT_ROOT, check_name

@@ -40,6 +40,8 @@ Construction = Literal["title", "led_by", "joined", "meeting", "body_of", "place
 
 
 class _SchemaPart(BaseModel):
+    """Built when first validated (``defer_build``), as the records are."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 

@@ -44,6 +44,10 @@ def utc_now() -> datetime:
 
 
 class _Record(BaseModel):
+    """``defer_build``: each model's validator is built when first used, not on import, so
+    a command that never reads a record (a help page, annotate's first frame) never pays
+    for building it."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 

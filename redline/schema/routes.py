@@ -11,7 +11,7 @@ from redline.errors import RedlineError
 class RoutingPlan(BaseModel):
     """A dataset's routing, as stored (``routes.json`` beside the JSONL files, or a row)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     per_doc: int = Field(ge=1)
     everyone_fraction: float = Field(ge=0, le=1)
@@ -57,7 +57,7 @@ class RoutingPlan(BaseModel):
 class PoolProgress(BaseModel):
     """Where documents handed out on demand stand: versions the plan asks for, saved, held."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     documents: int
     needed: int

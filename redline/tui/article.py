@@ -14,6 +14,7 @@ look in :mod:`redline.tui.marks`; this module paints them and reports the mouse.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -38,8 +39,6 @@ from redline.tui.marks import (
     with_hints,
 )
 from redline.tui.wrap import TextLayout
-
-__all__ = ["ArticleView"]
 
 
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
@@ -98,6 +97,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._drag: Drag | None = None
         self._hints: dict[int, str] = {}
         self._selection_colors = selection_style(())
+        self.painted = threading.Event()
+        """Set once a frame with text in it is on screen (a worker may wait for it)."""
+        self._paint_noted = False
 
     # ------------------------------------------------------------------ state in
 
@@ -264,6 +266,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._build_strip(index)
             self._strip_cache[index] = strip
+            if not self._paint_noted:  # set once this frame has been written out
+                self._paint_noted = True
+                self.call_later(self.painted.set)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def notify_style_update(self) -> None:

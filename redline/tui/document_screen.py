@@ -131,7 +131,8 @@ class DocumentScreen(DocumentWorkers):
         keys typed until then (:class:`redline.tui.app.RedlineApp`), and replays them."""
         self.position = position
         document = self.worklist.document(position)
-        self.query_one(ArticleView).set_document(document.text, ())
+        article = self.query_one(ArticleView)
+        article.set_document(document.text, ())
         self.query_one(DocumentHeader).show(
             position,
             *self.worklist.known_length(),
@@ -140,8 +141,7 @@ class DocumentScreen(DocumentWorkers):
             self.worklist.is_saved(position),
         )
         self.say(f"{document.doc_id}: loading the tokenizer…")
-        # after the first frame: importing spaCy competes with painting for the interpreter
-        self.call_after_refresh(self.open_in_background, position)
+        self.open_in_background(position, article.painted)
 
     @reports_errors
     def on_document_opened(self, message: DocumentOpened) -> None:

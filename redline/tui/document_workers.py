@@ -6,6 +6,7 @@ demand; each worker runs off the UI thread and tells the screen by a message
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -26,6 +27,9 @@ from redline.tui.status_line import StatusLine, reports_errors, show_error
 
 PREFETCH = 3
 """Documents after the open one whose suggestions are computed ahead."""
+
+FIRST_FRAME_WAIT = 2.0
+"""Seconds a document opened in the background waits at most for its text to be painted."""
 
 HOLD_EVERY = 60.0
 """Seconds between two renewals of a claim while its document is edited."""
@@ -57,10 +61,12 @@ class DocumentWorkers(Screen[None]):
     # -- background work -----------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="open")
-    def open_in_background(self, position: int) -> None:
-        """Open the document off the UI thread, its text already on screen: making its
-        tokens imports spaCy the first time, a second. An error here ends the app, as it
-        would opening the document on the UI thread."""
+    def open_in_background(self, position: int, painted: threading.Event) -> None:
+        """Open the document off the UI thread once its text is ``painted``: making its
+        tokens imports spaCy the first time, a second, which would otherwise slow the first
+        frame down, sharing the interpreter. An error here ends the app, as it would opening
+        the document on the UI thread."""
+        painted.wait(FIRST_FRAME_WAIT)
         self.post_message(DocumentOpened(self.worklist.open(position)))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
