@@ -110,7 +110,8 @@ class IndexCache:
 
 
 def _strings(column: object) -> list[str]:
-    if not isinstance(column, list) or not all(isinstance(item, str) for item in column):
+    # the types as one set, not an isinstance call per item: a column has 100,000 of them
+    if not isinstance(column, list) or not set(map(type, column)) <= {str}:
         raise TypeError("not a column of strings")
     return column
 

@@ -73,7 +73,7 @@ class QueueProgress:
         """Documents with a saved version (counted once the index is complete, then kept up
         to date by saves: the header reads it on every key press)."""
         if self._done is None:
-            done = sum(1 for doc_id in self.index.doc_ids if doc_id in self.log)
+            done = sum(map(self.log.__contains__, self.index.doc_ids))
             if not self.index.complete:
                 return done
             self._done = done

@@ -103,6 +103,9 @@ class CorpusIndex:
         """The ids in order, indexing only as far as they are read."""
         position = 0
         while self.has(position):
+            if self.complete:  # all known: no more indexing to interleave
+                yield from self.doc_ids[position:]
+                return
             yield self.doc_ids[position]
             position += 1
 
@@ -153,7 +156,7 @@ class CorpusIndex:
             return False
         self._offsets, self._lines = cached.numbers["offsets"], cached.numbers["lines"]
         self.doc_ids = cached.texts["doc_ids"]
-        self._positions = {doc_id: n for n, doc_id in enumerate(self.doc_ids)}
+        self._positions = dict(zip(self.doc_ids, range(len(self.doc_ids)), strict=True))
         self._jsonl = Path(self.corpus.source)
         self.corpus.remember_problems(cached.problems)
         return True
