@@ -1,5 +1,6 @@
 """Start-up: how long a `redline` command takes from process start to exit, against a bare
-Python (`python -c pass`) and a Python that only imports typer, measured in turn in this one
+Python (`python -c pass`), a Python that only imports typer, and one that imports typer and
+builds one pydantic validator as typer does for each option, measured in turn in this one
 run (median of ``--repeat`` runs each, alternating, to share the machine's noise), with
 Python's bytecode cache as a user's machine has it (:func:`bench.as_users_run`).
 
@@ -26,7 +27,11 @@ REPO = Path(__file__).resolve().parent.parent
 BASELINES = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "python -c 'import typer'": [sys.executable, "-c", "import typer"],
-}
+    # what a typer command imports before it runs: typer parses each option with pydantic
+    "typer + pydantic": [
+        sys.executable, "-c", "import typer; from pydantic import TypeAdapter; TypeAdapter(int)",
+    ],
+}  # fmt: skip
 
 
 def commands(root: Path) -> dict[str, list[str]]:
@@ -73,7 +78,8 @@ def main() -> None:
     bare = medians["python -c pass"]
     print(f"median of {args.repeat} runs each, process start to exit")
     for name, median in medians.items():
-        print(f"  {name:34} {median:6.3f} s  x{median / bare:5.1f} a bare Python")
+        print(f"  {name:34} {median:6.3f} s  x{median / bare:5.1f} a bare Python, "
+              f"+{median - medians['typer + pydantic']:6.3f} s over typer + pydantic")  # fmt: skip
 
 
 if __name__ == "__main__":
