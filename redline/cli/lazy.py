@@ -89,13 +89,13 @@ def load_command(name: str, target: str) -> Any:
 
 def _collector_resumed(command: Callable[..., Any]) -> Callable[..., Any]:
     """The command, resuming the garbage collector that ``redline`` paused for its start
-    (:mod:`redline.__main__`) once its modules are imported and its options parsed: what
-    exists by then lives as long as the process, and is frozen out of the collector's way."""
+    (:mod:`redline.__main__`) once its modules are imported and its options parsed: its
+    next collection walks what the imports made once, not once per full collection (and
+    frees what they left behind; frozen instead, that stayed: 15 MiB more in annotate)."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         if not gc.isenabled():
-            gc.freeze()
             gc.enable()
         return command(*args, **kwargs)
 
