@@ -4,8 +4,9 @@ collector paused.
 Starting a command imports typer, pydantic and the record models, and for ``annotate``
 Textual: a great many objects that live as long as the process. The collector would walk them
 all again at each full collection while they are being made (a tenth of a second of
-``annotate``'s start). It is paused before the first import, and resumed as the command
-starts its work (:func:`redline.cli.lazy.load_command`).
+``annotate``'s start). It is paused before the first import, and resumed, with what was
+imported frozen out of its sight, as the command starts its work
+(:func:`redline.cli.lazy.load_command`).
 """
 
 import gc
