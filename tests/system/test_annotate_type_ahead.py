@@ -34,7 +34,8 @@ def test_keys_typed_before_the_document_opens_are_run_on_it_in_order(tmp_path: P
         app.kill()
     with open_dataset("news", tmp_path).open("ana", write=False) as log:
         first, second = log.newest(FIRST), log.newest(SECOND)
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert [(first.text[s.start : s.end], s.label) for s in first.spans] == [("block", "PERSON")]
     start, end = tokenize(second.text)[0]
     assert [(s.start, s.end, s.label) for s in second.spans] == [(start, end, "ORG")]
