@@ -75,6 +75,21 @@ async def test_take_each_side_of_a_conflict_then_save(root):
     assert texts(doc)[("COVD-19", "EVENT")] == ["ana"]
 
 
+async def test_review_as_the_command_runs_it_text_first(root):
+    """As `redline review` runs it (``text_first``): the text is shown first, the document
+    is opened in a worker, and keys typed at once reach it (the pty test of annotate,
+    tests/system/test_annotate_type_ahead.py, types them while spaCy is still loading)."""
+    _, worklist = make(root)
+    app = RedlineApp(worklist, text_first=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c", "v", "enter")  # as in the test above, typed at once
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.session.document.doc_id == "001_6faee6a37c422e27"
+    doc = next(r for r in gold(root) if r.doc_id == "000_317a0d864143cfa9")
+    assert texts(doc)[("COVD-19", "EVENT")] == ["ana"]
+
+
 async def test_other_side_and_whole_version_and_a_free_edit(root):
     app, _ = make(root)
     async with app.run_test(size=(120, 40)) as pilot:
