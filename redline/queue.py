@@ -164,7 +164,6 @@ class DocumentQueue(Protocol):
 
     def document(self, position: int) -> Document:
         """The document's text and id, read without opening it (no tokens made)."""
-        ...
 
     def finish_index(self) -> None:
         """Index every document (from a worker thread, while the first one is on screen)."""

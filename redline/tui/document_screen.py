@@ -133,13 +133,7 @@ class DocumentScreen(DocumentWorkers):
         document = self.worklist.document(position)
         article = self.query_one(ArticleView)
         article.set_document(document.text, ())
-        self.query_one(DocumentHeader).show(
-            position,
-            *self.worklist.known_length(),
-            document.doc_id,
-            self.worklist.done,
-            self.worklist.is_saved(position),
-        )
+        self.query_one(DocumentHeader).show(*self.place(document.doc_id))
         self.say(f"{document.doc_id}: loading the tokenizer…")
         self.open_in_background(position, article.painted)
 
@@ -273,10 +267,14 @@ class DocumentScreen(DocumentWorkers):
         )
         header = self.query_one(DocumentHeader)
         header.show_state(session.dirty, session.flagged, session.note, session.unseen_count())
-        header.show(
+        header.show(*self.place(session.document.doc_id))
+
+    def place(self, doc_id: str) -> tuple[int, int, bool, str, int, bool]:
+        """What the header's "doc k/N" shows (:meth:`DocumentHeader.show`'s arguments)."""
+        return (
             self.position,
             *self.worklist.known_length(),
-            session.document.doc_id,
+            doc_id,
             self.worklist.done,
             self.worklist.is_saved(self.position),
         )
