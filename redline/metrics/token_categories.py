@@ -25,6 +25,7 @@ import numpy as np
 
 from redline.metrics.columns import Batch, BoolArray, IntArray, Side
 from redline.schema.records import Annotation, Span
+from redline.token_cache import TokenCache
 
 OUTSIDE = "O"
 """The category of a token no span covers."""
@@ -56,12 +57,16 @@ def token_labels(record: Annotation, tokens: Sequence[tuple[int, int]]) -> list[
 
 
 def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
-    """Every document's tokens, tokenizing each text once per batch and tokenizer."""
+    """Every document's tokens, tokenizing each text once per batch and tokenizer (a
+    :class:`~redline.token_cache.TokenCache` looks the whole batch up at once)."""
     found = batch.memo.get(tokenizer)
     if found is None:
-        pieces = [
-            np.asarray(tokenizer(text), dtype=np.int64).reshape(-1, 2) for text in batch.texts
-        ]
+        if isinstance(tokenizer, TokenCache):
+            pieces = tokenizer.many(batch.texts)
+        else:
+            pieces = [
+                np.asarray(tokenizer(text), dtype=np.int64).reshape(-1, 2) for text in batch.texts
+            ]
         sizes = np.asarray([len(p) for p in pieces], dtype=np.int64)
         doc = np.repeat(np.arange(len(pieces), dtype=np.int64), sizes)
         pairs = np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)

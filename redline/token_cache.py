@@ -1,0 +1,162 @@
+"""Token offsets remembered by text, so that counting tokens again needs no spaCy.
+
+Kappa and alpha count tokens, and spaCy's tokenizer is most of a report's time: a second to
+import it in each counting process, and a second more for 10,000 news articles. A text's
+tokens change only with the text, the language and spaCy's version, so they are kept in
+the cache folder (``tokens``) in an SQLite file per language and spaCy version, keyed by
+the text's SHA-1. Asking for a batch of texts is one query; the texts not found are cut by
+spaCy (imported then, and only then) and added. SQLite lets the report's two processes
+read and add at the same time.
+
+Like everything in the cache folder it is a shortcut: a file that cannot be opened, read or
+written is passed by and the texts are tokenized as before, so the tokens are the same
+either way (``tests/unit/test_token_cache.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from redline.cache_folder import cache_folder
+from redline.tokens import token_array
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+
+_FORMAT = 1
+"""The version of the stored form below: a change to it starts a new file."""
+
+_QUERY_TEXTS = 500
+"""Texts asked for in one query (well under SQLite's limit of variables)."""
+
+_WIDTHS = (("u1", 0xFF), ("u2", 0xFFFF), ("<u4", 0xFFFFFFFF))
+"""The narrowest unsigned type that holds every step of a text's offsets, with its code."""
+
+
+def token_cache_file(lang: str) -> Path | None:
+    """The cache of ``lang``'s tokens as this spaCy version cuts them (None: no spaCy)."""
+    try:
+        version = importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return cache_folder("tokens") / f"{lang}-spacy{version}-v{_FORMAT}.sqlite3"
+
+
+class TokenCache:
+    """:func:`redline.tokens.token_array` for ``lang``, remembered in ``path``.
+
+    Called with one text it is a tokenizer; :meth:`many` takes a batch in one query. It can
+    be pickled (for the report's second process): the connection is made again there."""
+
+    def __init__(self, lang: str = "en", path: Path | None = None) -> None:
+        self.lang = lang
+        self.path = path if path is not None else token_cache_file(lang)
+        self._connection: sqlite3.Connection | None = None
+        self._broken = self.path is None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"lang": self.lang, "path": self.path}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["lang"], state["path"])  # type: ignore[misc]
+
+    def __call__(self, text: str) -> IntArray:
+        return self.many([text])[0]
+
+    def many(self, texts: Sequence[str]) -> list[IntArray]:
+        """Each text's (start, end) token offsets as an n x 2 array, as :func:`token_array`."""
+        keys = [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
+        found = self._read(keys)
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        cut = {keys[i]: token_array(texts[i], self.lang) for i in missing}
+        if cut:
+            self._write(cut)
+        return [found[key] if key in found else cut[key] for key in keys]
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._connection is None and not self._broken:
+            assert self.path is not None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.execute(
+                    "CREATE TABLE IF NOT EXISTS tokens (text_sha1 BLOB PRIMARY KEY, offsets BLOB)"
+                    " WITHOUT ROWID"
+                )
+                self._connection = connection
+            except (OSError, sqlite3.Error):
+                self._broken = True
+        return self._connection
+
+    def _read(self, keys: list[bytes]) -> dict[bytes, IntArray]:
+        connection = self._connect()
+        found: dict[bytes, IntArray] = {}
+        if connection is None:
+            return found
+        try:
+            for start in range(0, len(keys), _QUERY_TEXTS):
+                part = keys[start : start + _QUERY_TEXTS]
+                marks = ",".join("?" * len(part))
+                rows = connection.execute(
+                    f"SELECT text_sha1, offsets FROM tokens WHERE text_sha1 IN ({marks})", part
+                )
+                found.update((key, _decoded(blob)) for key, blob in rows)
+        except (sqlite3.Error, ValueError):  # not a cache this code wrote: tokenize instead
+            self._give_up()
+            return {}
+        return found
+
+    def _write(self, cut: dict[bytes, IntArray]) -> None:
+        connection = self._connect()
+        if connection is None:
+            return
+        try:
+            with connection:
+                connection.execute("BEGIN")
+                connection.executemany(
+                    "INSERT OR IGNORE INTO tokens VALUES (?, ?)",
+                    [(key, _encoded(rows)) for key, rows in cut.items()],
+                )
+        except sqlite3.Error:  # full disk, read-only folder, a broken file: only a shortcut
+            self._give_up()
+
+    def _give_up(self) -> None:
+        self.close()
+        self._broken = True
+
+
+def _encoded(rows: IntArray) -> bytes:
+    """Offsets as the steps between them (start, end, start, ... from 0), in one byte each
+    where every step fits (a news text nearly always), led by the width's code."""
+    import numpy as np
+
+    steps = np.diff(rows.reshape(-1), prepend=0)
+    largest = int(steps.max()) if len(steps) else 0
+    for code, (dtype, limit) in enumerate(_WIDTHS):
+        if largest <= limit:
+            return bytes([code]) + steps.astype(dtype).tobytes()
+    raise ValueError(f"a token step of {largest} characters")
+
+
+def _decoded(blob: bytes) -> IntArray:
+    import numpy as np
+
+    if not blob or blob[0] >= len(_WIDTHS):
+        raise ValueError("not a token cache entry")
+    steps = np.frombuffer(blob, dtype=_WIDTHS[blob[0]][0], offset=1)
+    return np.cumsum(steps, dtype=np.int64).reshape(-1, 2)
