@@ -1,6 +1,7 @@
 """Start-up: how long a `redline` command takes from process start to exit, against a bare
-Python (`python -c pass`), a Python that only imports typer, and one that imports typer and
-builds one pydantic validator as typer does for each option, measured in turn in this one
+Python (`python -c pass`), a Python that only imports typer, one that imports typer and
+builds one pydantic validator as typer does for each option, and a typer app of two
+commands (one with two options) run and asked for a command's help, measured in turn in this one
 run (median of ``--repeat`` runs each, alternating, to share the machine's noise), with
 Python's bytecode cache as a user's machine has it (:func:`bench.as_users_run`).
 
@@ -33,10 +34,31 @@ BASELINES = {
     ],
 }  # fmt: skip
 
+TYPER_APP = """
+from typing import Annotated
+import typer
+app = typer.Typer()
+@app.command()
+def greet(name: Annotated[str, typer.Option(help="Who.")] = "x", times: int = 1) -> None:
+    \"\"\"Say hello.\"\"\"
+    print(name * times)
+@app.command()
+def other() -> None:
+    \"\"\"Nothing.\"\"\"
+app()
+"""
+"""The floor of every command: what typer itself costs to parse two options and run."""
+
+FLOOR = "a typer command"
+
 
 def commands(root: Path) -> dict[str, list[str]]:
     redline = [sys.executable, "-m", "redline"]
+    app = root / "typer_app.py"
+    app.write_text(TYPER_APP, encoding="utf-8")
     return {
+        FLOOR: [sys.executable, str(app), "greet", "--name", "y", "--times", "2"],
+        "a typer command --help": [sys.executable, str(app), "greet", "--help"],
         "redline --help": [*redline, "--help"],
         "redline store --help": [*redline, "store", "--help"],
         "redline stats --help": [*redline, "stats", "--help"],
@@ -79,7 +101,7 @@ def main() -> None:
     print(f"median of {args.repeat} runs each, process start to exit")
     for name, median in medians.items():
         print(f"  {name:34} {median:6.3f} s  x{median / bare:5.1f} a bare Python, "
-              f"+{median - medians['typer + pydantic']:6.3f} s over typer + pydantic")  # fmt: skip
+              f"x{median / medians[FLOOR]:4.2f} {FLOOR}")  # fmt: skip
 
 
 if __name__ == "__main__":

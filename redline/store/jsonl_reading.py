@@ -19,16 +19,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from redline.errors import describe_validation_error
 from redline.schema.records import Annotation
 from redline.store.base import ReadProgress
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 PARALLEL_FROM_BYTES = 32 << 20
 """Less than this to read (about 4,000 records of 7 KB, 0.5 to 0.8 s) is read in this
@@ -191,6 +193,9 @@ def check_in_parallel(
     found: list[RangeFound | None] = [None] * len(pieces)
     front, back = 0, len(pieces)  # the ranges not handed out yet
     told = 0
+    # imported here: the pool (and its logging) costs every command's start ~5 ms otherwise
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         starting = {pool.submit(_ready) for _ in range(workers)}
