@@ -26,7 +26,7 @@ import numpy as np
 from redline.errors import RedlineError
 from redline.metrics.columns import Batch, IntArray, Side, Spans, batch_of
 from redline.metrics.compared import Score, Versions, done_counts, require_two
-from redline.metrics.token_categories import Tokenizer, token_codes, token_units
+from redline.metrics.token_categories import Tokenizer, unit_codes
 from redline.tokens import token_array
 
 Coincidences = Counter[tuple[int, int, int]]
@@ -112,14 +112,14 @@ class AlphaTally:
         self.left_out += int(np.count_nonzero(done == 1))
         if sides:
             self._meet(batch, [side.spans.of_docs(kept) for side in sides])
-        units = token_units(batch, sides, kept, tokenizer)
+        units, side_codes = unit_codes(batch, sides, kept, tokenizer)
         to_value = np.asarray(
             [0, *(self.values.get(name, 0) for name in batch.labels.names)], dtype=np.int64
         )
         unit_doc = units[0]
         codes = [
-            np.where(side.done[unit_doc], to_value[token_codes(batch, side, units)], -1)
-            for side in sides
+            np.where(side.done[unit_doc], to_value[side_codes[k]], -1)
+            for k, side in enumerate(sides)
         ]
         self.units += len(unit_doc)
         add_coincidences(self.coincidences, codes, done[unit_doc], len(self.values) + 1)

@@ -114,6 +114,9 @@ class Side:
     relations: Relations
     memo: dict[object, Any] = field(default_factory=dict, compare=False)
     """What the statistics derive from these records once for all of them."""
+    taken_from: tuple[Side, BoolArray] | None = field(default=None, compare=False)
+    """The side these records were taken from, and the documents taken out (:meth:`without`):
+    what is derived from the whole side serves for the rest of its documents."""
 
     @property
     def done(self) -> BoolArray:
@@ -129,6 +132,7 @@ class Side:
             np.where(docs, NOT_DONE, self.answer),
             self.spans.of_docs(kept),
             self.relations.of_docs(kept),
+            taken_from=(self, docs),
         )
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from redline.errors import RedlineError
 from redline.metrics.columns import Batch, IntArray, Side, batch_of, pair_batch
 from redline.metrics.compared import Score, Versions, done_counts, pair_mask, require_two
-from redline.metrics.token_categories import Tokenizer, token_codes, token_units
+from redline.metrics.token_categories import Tokenizer, unit_codes
 from redline.schema.records import Annotation
 from redline.tokens import token_array
 
@@ -81,8 +81,7 @@ class CohenTally:
 
     def add(self, batch: Batch, a: Side, b: Side, tokenizer: Tokenizer) -> None:
         both, left_out = pair_mask(a, b)
-        units = token_units(batch, [a, b], both, tokenizer)
-        x, y = token_codes(batch, a, units), token_codes(batch, b, units)
+        _, (x, y) = unit_codes(batch, [a, b], both, tokenizer)
         self.units += len(x)
         self.agreeing += int(np.count_nonzero(x == y))
         self.documents += int(np.count_nonzero(both))
@@ -183,8 +182,7 @@ class FleissTally:
     def add(self, batch: Batch, sides: Sequence[Side], tokenizer: Tokenizer) -> None:
         done = done_counts(sides)
         everyone = done == len(sides)
-        units = token_units(batch, sides, everyone, tokenizer)
-        codes = [token_codes(batch, side, units) for side in sides]
+        units, codes = unit_codes(batch, sides, everyone, tokenizer)
         # sum_ij n_ij^2 = sum over tokens of the ordered rater pairs that agree, selves included.
         self.agreeing += sum(
             int(np.count_nonzero(codes[r] == codes[s]))

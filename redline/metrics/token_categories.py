@@ -110,6 +110,39 @@ def token_units(
     )
 
 
+def unit_codes(
+    batch: Batch, sides: Sequence[Side], docs: BoolArray, tokenizer: Tokenizer
+) -> tuple[Units, list[IntArray]]:
+    """The units of ``docs`` (:func:`token_units`) and each side's categories of them
+    (:func:`token_codes`). Where no span of the batch's records puts an edge inside a token
+    (nearly always), the units are the batch's tokens themselves: each annotator's codes of
+    them are then worked out once for every pair and statistic, and picked for ``docs``."""
+    every_side = [*batch.sides.values(), *sides]
+    if any(len(_cuts_inside(batch, side, tokenizer)) for side in every_side):
+        units = token_units(batch, sides, docs, tokenizer)
+        return units, [token_codes(batch, side, units) for side in sides]
+    doc, start, end = batch_tokens(batch, tokenizer)
+    keep = docs[doc]
+    units = (doc[keep], start[keep], end[keep])
+    return units, [_batch_codes(batch, side, tokenizer)[keep] for side in sides]
+
+
+def _batch_codes(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
+    """The side's code of every token of the batch (once per side). A side with some
+    documents taken out (:meth:`Side.without`) has its whole side's codes, but none there."""
+    key = (_batch_codes, tokenizer)
+    found = side.memo.get(key)
+    if found is None:
+        if side.taken_from is not None:
+            whole, taken = side.taken_from
+            doc = batch_tokens(batch, tokenizer)[0]
+            found = np.where(taken[doc], 0, _batch_codes(batch, whole, tokenizer))
+        else:
+            found = token_codes(batch, side, batch_tokens(batch, tokenizer))
+        side.memo[key] = found
+    return found
+
+
 def token_codes(batch: Batch, side: Side, units: Units) -> IntArray:
     """The category of each unit as a code: 0 for :data:`OUTSIDE`, else the label's code in
     ``batch.labels`` plus one. A unit takes the label of the first span (by start, then the

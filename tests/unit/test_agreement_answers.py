@@ -102,3 +102,32 @@ def test_token_statistics_cut_with_the_schemas_language(tmp_path: Path) -> None:
         report = agreement_report(dataset, lang=lang)
         assert report.lang == lang
         assert report.token_kappa["ana", "ben"].units == len(tokenize(text, lang))
+
+
+def test_token_statistics_are_those_of_the_files_without_what_someone_did_not_accept(
+    tmp_path: Path,
+) -> None:
+    """Under ``accept``, kappa and alpha count d3 and d4 exactly as if nobody had done them
+    (each annotator's token categories are worked out once for every pair and statistic,
+    then picked for the documents each compares)."""
+    team = _team()
+    team["ben"][0] = _record("d1", "ben", "accept", TO_LAM)  # misses Hun Sen
+    team["cat"].insert(0, _record("d1", "cat", "accept", HUN_SEN))
+    without = {n: [r for r in rs if r.doc_id not in ("d3", "d4")] for n, rs in team.items()}
+    report = agreement_report(_dataset(tmp_path / "all", team))
+    alone = agreement_report(_dataset(tmp_path / "without", without))
+    assert report.left_out_answers == 2
+    assert alone.left_out_answers == 0
+    for pair, kappa in alone.token_kappa.items():
+        counted = report.token_kappa[pair]
+        assert (counted.value, counted.units, counted.documents) == (
+            kappa.value, kappa.units, kappa.documents)  # fmt: skip
+    assert report.token_kappa["ana", "ben"].value is not None
+    for score, expected in ((report.fleiss, alone.fleiss), (report.alpha, alone.alpha)):
+        assert score is not None
+        assert expected is not None
+        assert (score.value, score.units, score.documents) == (
+            expected.value, expected.units, expected.documents)  # fmt: skip
+    assert report.alpha is not None
+    assert report.alpha.value is not None
+    assert report.alpha.value < 1
