@@ -62,6 +62,8 @@ def commands(root: Path) -> dict[str, list[str]]:
         "redline --help": [*redline, "--help"],
         "redline store --help": [*redline, "store", "--help"],
         "redline stats --help": [*redline, "stats", "--help"],
+        "redline agreement --help": [*redline, "agreement", "--help"],
+        "redline train --help": [*redline, "train", "--help"],
         "redline schema check": [*redline, "schema", "check", "--schema", "news"],
         "redline stats (seeds-demo)": [
             *redline, "stats", "--dataset", "seeds-demo", "--root", str(REPO / "annotations"),

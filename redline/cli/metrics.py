@@ -21,7 +21,7 @@ from redline.cli.options import (
 )
 from redline.cli.render import print_json
 from redline.cli.render_metrics import print_agreement, print_evaluation
-from redline.metrics.answers import ANSWER_POLICIES, DEFAULT_ANSWERS, AnswerPolicy
+from redline.metrics.answer_policy import ANSWER_POLICIES, DEFAULT_ANSWERS, AnswerPolicy
 from redline.schema.keys import GOLD_ANNOTATOR
 from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_store

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from redline.cli.options import out
-from redline.metrics.answers import LEFT_OUT_FOR_ANSWERS
+from redline.metrics.answer_policy import LEFT_OUT_FOR_ANSWERS
 from redline.metrics.edits import EDIT_KINDS
 
 if TYPE_CHECKING:

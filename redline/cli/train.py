@@ -4,7 +4,7 @@ model), with a progress bar and base-against-trained scores."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,8 +12,9 @@ from redline.cli.options import RootOption, SchemaOption, progress_bar
 from redline.cli.render_train import print_training
 from redline.schema.shipped import resolve_schema
 from redline.store import DEFAULT_ROOT, open_dataset
-from redline.training.entities import TrainOptions, train_model
-from redline.training.spacy_loop import TrainProgress
+
+if TYPE_CHECKING:
+    from redline.training.spacy_loop import TrainProgress
 
 
 def train(
@@ -57,6 +58,9 @@ def train(
     root: RootOption = DEFAULT_ROOT,
 ) -> None:
     """Train the model on a dataset's gold; it then suggests for that dataset by default."""
+    # imported here, not for `train --help`: training imports spaCy (~0.4 s)
+    from redline.training.entities import TrainOptions, train_model
+
     label_schema = resolve_schema(schema)
     store = open_dataset(dataset, root)
     options = TrainOptions(

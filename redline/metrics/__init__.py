@@ -12,6 +12,7 @@ One module per kind of statistic, each the only place its formula lives:
 - :mod:`~redline.metrics.alpha`: Krippendorff's nominal alpha;
 - :mod:`~redline.metrics.unitizing`: Krippendorff's unitizing alpha (alpha_U);
 - :mod:`~redline.metrics.answers`: agreement on the document answer;
+- :mod:`~redline.metrics.answer_policy`: which answers the span statistics compare;
 - :mod:`~redline.metrics.edits`: what annotators did to the suggestions;
 - :mod:`~redline.metrics.corrections`: what an annotator would have to do to turn a
   suggestion into the gold (a simulated annotator's work);

@@ -1,5 +1,5 @@
-"""Agreement on the document answer (accept / reject / ignore), and which answers the span
-statistics compare (the answers policy).
+"""Agreement on the document answer (accept / reject / ignore), and the answers policy
+applied to what the span statistics compare (:func:`accepted_only`).
 
 Whether a document is worth annotating at all is a judgement of its own: annotators who
 agree on every span of the documents they accept may still accept different documents.
@@ -7,16 +7,8 @@ So the answer is measured here, by the same statistics as the tokens (percent ag
 Cohen's, Fleiss' and Krippendorff's), with documents as the units, over every document
 whatever its answers.
 
-The span, token and relation statistics are another matter: a document someone rejected or
-ignored holds no spans worth comparing (usually none at all), and comparing it counts every
-span the others marked as a disagreement on a document that was never annotated. The policy
-:data:`AnswerPolicy` says what they compare. ``accept`` (the default, :data:`DEFAULT_ANSWERS`):
-a document is compared only when every annotator compared on it accepted it; the others are
-left out and counted apart from the documents done by too few annotators
-(:func:`accepted_only`). ``all``: every document, a rejected or ignored one as the record it
-is (usually empty); what redline did before the policy had a name. The functions of the
-statistics themselves (:mod:`.f1`, :mod:`.kappa`, :mod:`.alpha`, :mod:`.unitizing`) compare
-the records they are given whatever their answer: the policy is applied to their input.
+Which documents the span, token and relation statistics compare is the answers policy
+(:mod:`redline.metrics.answer_policy`).
 """
 
 from __future__ import annotations
@@ -25,11 +17,12 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Literal, get_args
+from typing import get_args
 
 import numpy as np
 
 from redline.metrics.alpha import nominal_alpha
+from redline.metrics.answer_policy import AnswerPolicy
 from redline.metrics.columns import ANSWER_CODES, Side, batch_of
 from redline.metrics.compared import (
     Score,
@@ -43,19 +36,6 @@ from redline.metrics.kappa import cohen_kappa, fleiss_kappa
 from redline.schema.records import Annotation, Answer
 
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
-
-AnswerPolicy = Literal["accept", "all"]
-"""Which documents the span statistics compare: ``accept``, those every compared annotator
-accepted; ``all``, every one (a rejected or ignored record as it is, usually empty)."""
-
-ANSWER_POLICIES: tuple[AnswerPolicy, ...] = get_args(AnswerPolicy)
-
-DEFAULT_ANSWERS: AnswerPolicy = "accept"
-"""A rejected document is one its annotator judged not worth annotating: its empty record
-is no evidence of disagreement on spans, so it is left out unless asked for (``all``)."""
-
-LEFT_OUT_FOR_ANSWERS = "answered reject or ignore by someone"
-"""Why :func:`accepted_only` left a document out, as the reports word it."""
 
 
 def accepted_only(

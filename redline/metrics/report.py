@@ -13,12 +13,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from redline.errors import InputError, RedlineError
-from redline.metrics.answers import (
-    DEFAULT_ANSWERS,
-    AnswerAgreement,
-    AnswerPolicy,
-    agreement_on_answers,
-)
+from redline.metrics.answer_policy import DEFAULT_ANSWERS, AnswerPolicy
+from redline.metrics.answers import AnswerAgreement, agreement_on_answers
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
 from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1

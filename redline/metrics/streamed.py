@@ -24,7 +24,8 @@ import numpy as np
 
 from redline.errors import InputError
 from redline.metrics.alpha import AlphaTally
-from redline.metrics.answers import ANSWERS, AnswerPolicy, accepted_sides
+from redline.metrics.answer_policy import AnswerPolicy
+from redline.metrics.answers import ANSWERS, accepted_sides
 from redline.metrics.columns import Batch, BatchBuilder, Labels, Side
 from redline.metrics.compared import done_counts
 from redline.metrics.f1 import (

@@ -74,3 +74,28 @@ def test_a_mistyped_command_is_told_the_nearest_ones_without_loading_them():
     assert loaded == []
     shown, _ = _modules_loaded_by("store", "cpy")
     assert "Did you mean 'copy'?" in shown
+
+
+def test_no_commands_help_imports_spacy():
+    """A command's help is read before the command is run: it waits for no model, even when
+    the command trains or analyses (its options name what the command imports when run)."""
+    helps = [[group, name, "--help"] if group else [name, "--help"] for group, name, _ in ENTRIES]
+    code = (
+        "import sys\n"
+        "from redline.cli import main\n"
+        f"for arguments in {helps!r}:\n"
+        "    sys.argv = ['redline', *arguments]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    if 'spacy' in sys.modules:\n"
+        "        print('SPACY', ' '.join(arguments))\n"
+        "        break\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(),
+        check=True,
+    )  # fmt: skip
+    assert "Usage:" in result.stdout
+    assert "SPACY" not in result.stdout, result.stdout.rsplit("SPACY", 1)[1]
