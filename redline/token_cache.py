@@ -5,8 +5,10 @@ import it in each counting process, and a second more for 10,000 news articles. 
 tokens change only with the text, the language and spaCy's version, so they are kept in
 the cache folder (``tokens``) in an SQLite file per language and spaCy version, keyed by
 the text's SHA-1. Asking for a batch of texts is one query; the texts not found are cut by
-spaCy (imported then, and only then) and added. SQLite lets the report's two processes
-read and add at the same time.
+spaCy (imported then, and only then) and added, a batch in one transaction. SQLite's own
+locking lets the report's two processes (or two reports) read and add at the same time; the
+file keeps SQLite's default journal, which, unlike its write-ahead log, also holds on a home
+folder shared over NFS.
 
 Like everything in the cache folder it is a shortcut: a file that cannot be opened, read or
 written is passed by and the texts are tokenized as before, so the tokens are the same
@@ -75,11 +77,15 @@ class TokenCache:
         """Each text's (start, end) token offsets as an n x 2 array, as :func:`token_array`."""
         keys = [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
         found = self._read(keys)
-        missing = [i for i, key in enumerate(keys) if key not in found]
+        # An entry whose tokens end past its text is not what this code wrote: cut again.
+        missing = [
+            i for i, key in enumerate(keys)
+            if key not in found or (len(found[key]) and found[key][-1, 1] > len(texts[i]))
+        ]  # fmt: skip
         cut = {keys[i]: token_array(texts[i], self.lang) for i in missing}
         if cut:
             self._write(cut)
-        return [found[key] if key in found else cut[key] for key in keys]
+        return [cut[key] if key in cut else found[key] for key in keys]
 
     def close(self) -> None:
         if self._connection is not None:
@@ -92,8 +98,6 @@ class TokenCache:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS tokens (text_sha1 BLOB PRIMARY KEY, offsets BLOB)"
                     " WITHOUT ROWID"
@@ -129,7 +133,7 @@ class TokenCache:
             with connection:
                 connection.execute("BEGIN")
                 connection.executemany(
-                    "INSERT OR IGNORE INTO tokens VALUES (?, ?)",
+                    "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
                     [(key, _encoded(rows)) for key, rows in cut.items()],
                 )
         except sqlite3.Error:  # full disk, read-only folder, a broken file: only a shortcut

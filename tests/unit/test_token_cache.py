@@ -4,7 +4,9 @@ import spaCy, with the same numbers to the last digit."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +55,22 @@ def test_a_broken_cache_file_is_passed_by(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all, " * 100)
     _same(TokenCache("en", path).many(TEXTS), TEXTS)
     assert path.read_bytes() == b"not a database at all, " * 100  # left as it was
+
+
+def test_an_entry_that_does_not_fit_its_text_is_cut_again(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.sqlite3"
+    TokenCache("en", path).many(TEXTS)
+    text = TEXTS[0]
+    key = hashlib.sha1(text.encode("utf-8")).digest()
+    with sqlite3.connect(path) as connection:  # tokens ending far past the text
+        connection.execute("UPDATE tokens SET offsets = ? WHERE text_sha1 = ?",
+                           (bytes([0, 0, 250, 1, 250]), key))  # fmt: skip
+    _same(TokenCache("en", path).many([text]), [text])
+    with sqlite3.connect(path) as connection:
+        (stored,) = connection.execute(
+            "SELECT offsets FROM tokens WHERE text_sha1 = ?", (key,)
+        ).fetchone()
+    assert stored != bytes([0, 0, 250, 1, 250])  # put right for the next report
 
 
 def test_a_cache_that_cannot_be_written_is_passed_by(tmp_path: Path) -> None:
