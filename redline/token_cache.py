@@ -10,6 +10,11 @@ locking lets the report's two processes (or two reports) read and add at the sam
 file keeps SQLite's default journal, which, unlike its write-ahead log, also holds on a home
 folder shared over NFS.
 
+``annotate`` and ``review`` cut each text they open through the same cache
+(:func:`remembered_tokens`): a document opened again, or counted by a report after it was
+annotated on this machine, is not cut again, and a document whose tokens and suggestions
+are both cached opens without spaCy.
+
 Like everything in the cache folder it is a shortcut: a file that cannot be opened, read or
 written is passed by and the texts are tokenized as before, so the tokens are the same
 either way (``tests/unit/test_token_cache.py``).
@@ -20,7 +25,9 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import sqlite3
+import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,24 +52,34 @@ _WIDTHS = (("u1", 0xFF), ("u2", 0xFFFF), ("<u4", 0xFFFFFFFF))
 
 def token_cache_file(lang: str) -> Path | None:
     """The cache of ``lang``'s tokens as this spaCy version cuts them (None: no spaCy)."""
-    try:
-        version = importlib.metadata.version("spacy")
-    except importlib.metadata.PackageNotFoundError:
+    version = _spacy_version()
+    if version is None:
         return None
     return cache_folder("tokens") / f"{lang}-spacy{version}-v{_FORMAT}.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def _spacy_version() -> str | None:
+    """Read from the package's metadata (a scan of the installed packages), once."""
+    try:
+        return importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 class TokenCache:
     """:func:`redline.tokens.token_array` for ``lang``, remembered in ``path``.
 
-    Called with one text it is a tokenizer; :meth:`many` takes a batch in one query. It can
-    be pickled (for the report's second process): the connection is made again there."""
+    Called with one text it is a tokenizer; :meth:`many` takes a batch in one query. Its
+    threads share one connection, in turn. It can be pickled (for the report's second
+    process): the connection is made again there."""
 
     def __init__(self, lang: str = "en", path: Path | None = None) -> None:
         self.lang = lang
         self.path = path if path is not None else token_cache_file(lang)
         self._connection: sqlite3.Connection | None = None
         self._broken = self.path is None
+        self._lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"lang": self.lang, "path": self.path}
@@ -97,7 +114,9 @@ class TokenCache:
             assert self.path is not None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                connection = sqlite3.connect(
+                    self.path, timeout=30, isolation_level=None, check_same_thread=False
+                )
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS tokens (text_sha1 BLOB PRIMARY KEY, offsets BLOB)"
                     " WITHOUT ROWID"
@@ -108,6 +127,10 @@ class TokenCache:
         return self._connection
 
     def _read(self, keys: list[bytes]) -> dict[bytes, IntArray]:
+        with self._lock:
+            return self._read_locked(keys)
+
+    def _read_locked(self, keys: list[bytes]) -> dict[bytes, IntArray]:
         connection = self._connect()
         found: dict[bytes, IntArray] = {}
         if connection is None:
@@ -126,6 +149,10 @@ class TokenCache:
         return found
 
     def _write(self, cut: dict[bytes, IntArray]) -> None:
+        with self._lock:
+            self._write_locked(cut)
+
+    def _write_locked(self, cut: dict[bytes, IntArray]) -> None:
         connection = self._connect()
         if connection is None:
             return
@@ -142,6 +169,21 @@ class TokenCache:
     def _give_up(self) -> None:
         self.close()
         self._broken = True
+
+
+_SHARED: dict[tuple[str, Path | None], TokenCache] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def remembered_tokens(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """:func:`redline.tokens.tokenize` through this process's cache of ``lang``: for the
+    documents a person opens one at a time (a batch goes through :meth:`TokenCache.many`)."""
+    path = token_cache_file(lang)
+    with _SHARED_LOCK:
+        cache = _SHARED.get((lang, path))
+        if cache is None:
+            cache = _SHARED[lang, path] = TokenCache(lang, path)
+    return [(start, end) for start, end in cache(text).tolist()]
 
 
 def _encoded(rows: IntArray) -> bytes:

@@ -23,7 +23,7 @@ from redline.schema.records import Annotation, Document
 from redline.store import AnnotatorLog, DatasetStore, check_name
 from redline.suggest.cache import SuggestionCache
 from redline.suggest.suggester import Suggester
-from redline.tokens import tokenize
+from redline.token_cache import remembered_tokens
 from redline.training.background import Retrainer
 
 
@@ -191,7 +191,7 @@ class Worklist(QueueProgress):
             # The text changed since it was annotated: the old offsets are meaningless.
             session = EditSession(document, self.schema, self.annotator, suggestions=suggestions)
             return Opened(position, session, "suggested" if suggestions else "empty", True)
-        tokens = tokenize(document.text, self.schema.lang)
+        tokens = remembered_tokens(document.text, self.schema.lang)
         if saved is not None:
             session = EditSession(document, self.schema, self.annotator, saved=saved, tokens=tokens)
             return Opened(position, session, "saved")

@@ -22,7 +22,7 @@ from redline.schema.keys import GOLD_ANNOTATOR, RelationKey, SpanKey, keys_of
 from redline.schema.labels import LabelSchema, overlapping_neighbours
 from redline.schema.records import Annotation, Answer, Document, Relation, Span
 from redline.store import AnnotatorLog, DatasetStore, check_name
-from redline.tokens import tokenize
+from redline.token_cache import remembered_tokens
 
 
 @dataclass
@@ -217,7 +217,7 @@ class ReviewWorklist(QueueProgress):
         review = self.review_document(position)
         merge = review.merge
         document = merge.document
-        tokens = tokenize(document.text, self.schema.lang)
+        tokens = remembered_tokens(document.text, self.schema.lang)
         saved = self.log.newest(document.doc_id)
         if saved is not None:
             session = EditSession(document, self.schema, GOLD_ANNOTATOR, saved=saved, tokens=tokens)

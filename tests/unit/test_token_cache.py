@@ -20,7 +20,7 @@ from redline.schema import Annotation, Span, text_sha1
 from redline.store import open_store
 from redline.token_cache import TokenCache, token_cache_file
 from redline.tokens import token_array, tokenize
-from tests.support.data import subprocess_env
+from tests.support.data import NEWS_SCHEMA, SEEDS, subprocess_env
 
 TEXTS = [
     "Hun Sen met the U.S. delegation in Phnom Penh on Monday.",
@@ -138,3 +138,33 @@ def test_a_second_report_needs_no_spacy_and_says_the_same(tmp_path: Path) -> Non
     assert first["report"] == second["report"]
     here = agreement_json(agreement_report(open_store("news", tmp_path / "data"), processes=1))
     assert orjson.loads(orjson.dumps(here)) == second["report"]
+
+
+OPEN = (
+    "import sys, orjson\n"
+    "from redline.corpus import Corpus\n"
+    "from redline.schema import load_schema\n"
+    "from redline.store import open_dataset\n"
+    "from redline.worklist import Worklist\n"
+    "schema = load_schema(sys.argv[3])\n"
+    "worklist = Worklist(Corpus(sys.argv[1]), open_dataset('d', sys.argv[2]), 'ana', schema)\n"
+    "opened = worklist.open(0)\n"
+    "print(orjson.dumps({'spacy': 'spacy' in sys.modules, 'text': opened.session.document.text,\n"
+    "                    'tokens': opened.session.tokens.tokens}).decode())\n"
+)
+
+
+def test_a_document_opened_again_opens_without_spacy(tmp_path: Path) -> None:
+    """What annotate does in its worker: the second time a text is opened (here with no
+    model), its tokens come from the cache, and nothing imports spaCy."""
+    env = {**subprocess_env(), "REDLINE_CACHE_DIR": str(tmp_path / "cache")}
+    arguments = [sys.executable, "-c", OPEN, str(SEEDS), str(tmp_path / "data"), str(NEWS_SCHEMA)]
+    runs = [
+        orjson.loads(
+            subprocess.run(arguments, capture_output=True, env=env, check=True, timeout=120).stdout
+        )
+        for _ in range(2)
+    ]
+    assert runs[0]["spacy"] is True
+    assert runs[1]["spacy"] is False
+    assert runs[0]["tokens"] == runs[1]["tokens"] == [list(t) for t in tokenize(runs[0]["text"])]
