@@ -50,8 +50,10 @@ TEAM = "team"
 """The name a dataset's sign-in file takes (``team.jsonl``): no annotator may have it."""
 LOCK_SUFFIX = ".lock"
 INDEX_SUFFIX = ".index"
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
+"""2: the text SHA-1s as one string of hex (1: a column of strings)."""
 _INDEX_TAIL_BYTES = 1 << 16
+_SHA1_BYTES = 20
 
 
 class JsonlAnnotatorLog(AnnotatorLog):
@@ -83,10 +85,10 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self._lengths = array("q")
         self._numbers = array("q")
         self._doc_ids: list[str] = []
-        self._text_sha1s: list[str] = []
+        # each record's text SHA-1 as its 20 bytes, one after another (hex strings: 90 B each)
+        self._text_sha1s = bytearray()
         self._newest: dict[str, int] = {}  # doc_id -> its newest line's position
         self._older: dict[str, list[int]] = {}  # doc_id -> earlier positions, if any
-        self._by_text: dict[str, list[int]] | None = None  # built when first asked for
         self._size = 0
         self._line_total = 0
         self._cached_lines = 0
@@ -185,7 +187,7 @@ class JsonlAnnotatorLog(AnnotatorLog):
         cached = self._cache.load(
             expect={"annotator": self.annotator},
             numbers=("offsets", "lengths", "numbers"),
-            texts=("doc_ids", "text_sha1s"),
+            texts=("doc_ids",),
             shown=self._shown,
         )
         if cached is None:
@@ -196,9 +198,20 @@ class JsonlAnnotatorLog(AnnotatorLog):
         if not self._starts_as_indexed(size, cached.stamp.get("tail_sha1")):
             return 0, 0
         numbers, texts = cached.numbers, cached.texts
+        doc_ids = texts["doc_ids"]
+        # one string of hex, not one per record: 100,000 small strings read only to be
+        # packed would leave their memory behind with the allocator
+        hexed = cached.stamp.get("text_sha1s")
+        if not isinstance(hexed, str) or len(hexed) != 2 * _SHA1_BYTES * len(doc_ids):
+            return 0, 0
+        try:
+            sha1s = bytearray.fromhex(hexed)
+        except ValueError:
+            return 0, 0
+        if len(sha1s) != _SHA1_BYTES * len(doc_ids):  # whitespace, which fromhex passes over
+            return 0, 0
         self._offsets, self._lengths = numbers["offsets"], numbers["lengths"]
-        self._numbers, self._text_sha1s = numbers["numbers"], texts["text_sha1s"]
-        doc_ids = self._doc_ids = texts["doc_ids"]
+        self._numbers, self._text_sha1s, self._doc_ids = numbers["numbers"], sha1s, doc_ids
         self._newest = dict(zip(doc_ids, range(len(doc_ids)), strict=True))
         if len(self._newest) != len(doc_ids):  # some documents have older versions
             latest: dict[str, int] = {}
@@ -228,11 +241,12 @@ class JsonlAnnotatorLog(AnnotatorLog):
             "size": self._size,
             "line_total": self._line_total,
             "tail_sha1": digest_before(self._fd, self._size, _INDEX_TAIL_BYTES),
+            "text_sha1s": self._text_sha1s.hex(),
         }
         if self._cache.save(
             stamp,
             numbers={"offsets": self._offsets, "lengths": self._lengths, "numbers": self._numbers},
-            texts={"doc_ids": self._doc_ids, "text_sha1s": self._text_sha1s},
+            texts={"doc_ids": self._doc_ids},
             problems=self.problems,
         ):
             self._cached_lines = self._line_total
@@ -250,13 +264,11 @@ class JsonlAnnotatorLog(AnnotatorLog):
         self._lengths.append(length)
         self._numbers.append(number)
         self._doc_ids.append(doc_id)
-        self._text_sha1s.append(sha1)
+        self._text_sha1s += bytes.fromhex(sha1)
         previous = self._newest.get(doc_id)
         if previous is not None:
             self._older.setdefault(doc_id, []).append(previous)
         self._newest[doc_id] = position
-        if self._by_text is not None:
-            self._by_text.setdefault(sha1, []).append(position)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -339,11 +351,13 @@ class JsonlAnnotatorLog(AnnotatorLog):
         return list(self._newest)
 
     def with_text(self, sha1: str) -> Iterator[Annotation]:
-        if self._by_text is None:
-            self._by_text = {}
-            for position, text in enumerate(self._text_sha1s):
-                self._by_text.setdefault(text, []).append(position)
-        for position in reversed(self._by_text.get(sha1, [])):
+        digest, positions = bytes.fromhex(sha1), []
+        found = self._text_sha1s.find(digest)
+        while found >= 0:  # a scan of 2 MB per 100,000 records: well under a millisecond
+            if found % _SHA1_BYTES == 0:
+                positions.append(found // _SHA1_BYTES)
+            found = self._text_sha1s.find(digest, found + 1)
+        for position in reversed(positions):
             yield self._read(position)
 
     def __contains__(self, doc_id: object) -> bool:

@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from redline.errors import RedlineError
+from redline.schema import text_sha1
 from redline.store import INDEX_SUFFIX, JsonlAnnotatorLog
 from tests.support.data import jsonl_line, make_record, span
 
@@ -72,7 +73,9 @@ def test_saves_of_a_writer_are_in_the_cache_it_leaves(tmp_path: Path) -> None:
     assert cache["size"] == path.stat().st_size
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other-annotator", "rewritten-file", "shorter"])
+@pytest.mark.parametrize(
+    "damage", ["garbage", "other-annotator", "rewritten-file", "shorter", "texts-cut", "not-hex"]
+)
 def test_a_cache_that_does_not_fit_the_file_is_ignored(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "news" / "alice.jsonl"
     _write_file(path)
@@ -82,6 +85,11 @@ def test_a_cache_that_does_not_fit_the_file_is_ignored(tmp_path: Path, damage: s
         cache.write_bytes(b"\x00{not json")
     elif damage == "other-annotator":
         cache.write_bytes(cache.read_bytes().replace(b'"alice"', b'"bob"'))
+    elif damage in ("texts-cut", "not-hex"):  # the texts' SHA-1s, one string of hex
+        saved = orjson.loads(cache.read_bytes())
+        hexed = saved["text_sha1s"]
+        saved["text_sha1s"] = hexed[:-2] if damage == "texts-cut" else "zz" + hexed[2:]
+        cache.write_bytes(orjson.dumps(saved))
     elif damage == "rewritten-file":
         # same length, other records: the cache's offsets would point at other documents
         path.write_bytes(path.read_bytes().replace(b'"doc-0', b'"dok-0'))
@@ -131,3 +139,20 @@ def test_history_and_texts_come_back_from_the_cache(tmp_path: Path) -> None:
         same_text = list(cached.with_text(newest.text_sha1))
         assert len(same_text) == COUNT + 2
         assert same_text[0].meta == {"second": True}  # newest first
+
+
+def test_records_of_each_text_come_back_from_the_cache(tmp_path: Path) -> None:
+    path = tmp_path / "news" / "alice.jsonl"
+    path.parent.mkdir(parents=True)
+    texts = [f"Text number {n % 7} about Phnom Penh." for n in range(COUNT)]
+    with path.open("wb") as handle:
+        for n, text in enumerate(texts):
+            handle.write(jsonl_line(make_record(f"doc-{n:05d}", text, meta={"n": n})))
+    with JsonlAnnotatorLog(path, "alice", write=False) as fresh:  # indexed, then cached
+        first = {t: [r.meta["n"] for r in fresh.with_text(text_sha1(t))] for t in set(texts)}
+    with JsonlAnnotatorLog(path, "alice", write=False) as cached:
+        again = {t: [r.meta["n"] for r in cached.with_text(text_sha1(t))] for t in set(texts)}
+        assert list(cached.with_text(text_sha1("a text nobody saved"))) == []
+    assert again == first
+    newest_first = sorted((n for n in range(COUNT) if n % 7 == 3), reverse=True)
+    assert first["Text number 3 about Phnom Penh."] == newest_first
