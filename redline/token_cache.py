@@ -127,44 +127,38 @@ class TokenCache:
         return self._connection
 
     def _read(self, keys: list[bytes]) -> dict[bytes, IntArray]:
-        with self._lock:
-            return self._read_locked(keys)
-
-    def _read_locked(self, keys: list[bytes]) -> dict[bytes, IntArray]:
-        connection = self._connect()
         found: dict[bytes, IntArray] = {}
-        if connection is None:
-            return found
-        try:
-            for start in range(0, len(keys), _QUERY_TEXTS):
-                part = keys[start : start + _QUERY_TEXTS]
-                marks = ",".join("?" * len(part))
-                rows = connection.execute(
-                    f"SELECT text_sha1, offsets FROM tokens WHERE text_sha1 IN ({marks})", part
-                )
-                found.update((key, _decoded(blob)) for key, blob in rows)
-        except (sqlite3.Error, ValueError):  # not a cache this code wrote: tokenize instead
-            self._give_up()
-            return {}
+        with self._lock:
+            connection = self._connect()
+            if connection is None:
+                return found
+            try:
+                for start in range(0, len(keys), _QUERY_TEXTS):
+                    part = keys[start : start + _QUERY_TEXTS]
+                    marks = ",".join("?" * len(part))
+                    rows = connection.execute(
+                        f"SELECT text_sha1, offsets FROM tokens WHERE text_sha1 IN ({marks})", part
+                    )
+                    found.update((key, _decoded(blob)) for key, blob in rows)
+            except (sqlite3.Error, ValueError):  # not a cache this code wrote: tokenize instead
+                self._give_up()
+                return {}
         return found
 
     def _write(self, cut: dict[bytes, IntArray]) -> None:
         with self._lock:
-            self._write_locked(cut)
-
-    def _write_locked(self, cut: dict[bytes, IntArray]) -> None:
-        connection = self._connect()
-        if connection is None:
-            return
-        try:
-            with connection:
-                connection.execute("BEGIN")
-                connection.executemany(
-                    "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
-                    [(key, _encoded(rows)) for key, rows in cut.items()],
-                )
-        except sqlite3.Error:  # full disk, read-only folder, a broken file: only a shortcut
-            self._give_up()
+            connection = self._connect()
+            if connection is None:
+                return
+            try:
+                with connection:
+                    connection.execute("BEGIN")
+                    connection.executemany(
+                        "INSERT OR REPLACE INTO tokens VALUES (?, ?)",
+                        [(key, _encoded(rows)) for key, rows in cut.items()],
+                    )
+            except sqlite3.Error:  # full disk, read-only folder, a broken file: a shortcut
+                self._give_up()
 
     def _give_up(self) -> None:
         self.close()
@@ -175,15 +169,20 @@ _SHARED: dict[tuple[str, Path | None], TokenCache] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def remembered_tokens(text: str, lang: str = "en") -> list[tuple[int, int]]:
-    """:func:`redline.tokens.tokenize` through this process's cache of ``lang``: for the
-    documents a person opens one at a time (a batch goes through :meth:`TokenCache.many`)."""
+def shared_token_cache(lang: str = "en") -> TokenCache:
+    """This process's cache of ``lang`` (one connection for the report and the UI alike)."""
     path = token_cache_file(lang)
     with _SHARED_LOCK:
         cache = _SHARED.get((lang, path))
         if cache is None:
             cache = _SHARED[lang, path] = TokenCache(lang, path)
-    return [(start, end) for start, end in cache(text).tolist()]
+    return cache
+
+
+def remembered_tokens(text: str, lang: str = "en") -> list[tuple[int, int]]:
+    """:func:`redline.tokens.tokenize` through :func:`shared_token_cache`: for the documents
+    a person opens one at a time (a batch goes through :meth:`TokenCache.many`)."""
+    return [(start, end) for start, end in shared_token_cache(lang)(text).tolist()]
 
 
 def _encoded(rows: IntArray) -> bytes:

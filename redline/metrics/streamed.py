@@ -41,7 +41,7 @@ from redline.metrics.kappa import CohenTally, FleissTally
 from redline.metrics.unitizing import UnitizingTally
 from redline.schema.records import Answer
 from redline.store import AnnotatorLog, DatasetStore
-from redline.token_cache import TokenCache
+from redline.token_cache import shared_token_cache
 
 Pair = tuple[str, str]
 
@@ -92,7 +92,7 @@ class DatasetTally:
     per_doc: list[tuple[str, float | None, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.tokens = TokenCache(self.lang)
+        self.tokens = shared_token_cache(self.lang)
         self.fleiss = FleissTally(len(self.names))
         self.pairs = {pair: PairTally() for pair in combinations(self.names, 2)}
 
