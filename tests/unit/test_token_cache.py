@@ -4,7 +4,6 @@ import spaCy, with the same numbers to the last digit."""
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import sqlite3
 import subprocess
@@ -61,7 +60,7 @@ def test_an_entry_that_does_not_fit_its_text_is_cut_again(tmp_path: Path) -> Non
     path = tmp_path / "tokens.sqlite3"
     TokenCache("en", path).many(TEXTS)
     text = TEXTS[0]
-    key = hashlib.sha1(text.encode("utf-8")).digest()
+    key = bytes.fromhex(text_sha1(text))  # the key: the text's SHA-1, as bytes
     with sqlite3.connect(path) as connection:  # tokens ending far past the text
         connection.execute("UPDATE tokens SET offsets = ? WHERE text_sha1 = ?",
                            (bytes([0, 0, 250, 1, 250]), key))  # fmt: skip
