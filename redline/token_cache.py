@@ -90,14 +90,26 @@ class TokenCache:
     def __call__(self, text: str) -> IntArray:
         return self.many([text])[0]
 
-    def many(self, texts: Sequence[str]) -> list[IntArray]:
-        """Each text's (start, end) token offsets as an n x 2 array, as :func:`token_array`."""
-        keys = [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
+    def many(
+        self,
+        texts: Sequence[str],
+        digests: Sequence[bytes] | None = None,
+        lengths: Sequence[int] | None = None,
+    ) -> list[IntArray]:
+        """Each text's (start, end) token offsets as an n x 2 array, as :func:`token_array`.
+        ``digests`` and ``lengths``, when known, are the texts' SHA-1 digests and lengths: a
+        text found in the cache is then never read (``texts`` may read each when asked)."""
+        keys = (
+            list(digests)
+            if digests is not None
+            else [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
+        )
+        sizes = list(lengths) if lengths is not None else [len(text) for text in texts]
         found = self._read(keys)
         # An entry whose tokens end past its text is not what this code wrote: cut again.
         missing = [
             i for i, key in enumerate(keys)
-            if key not in found or (len(found[key]) and found[key][-1, 1] > len(texts[i]))
+            if key not in found or (len(found[key]) and found[key][-1, 1] > sizes[i])
         ]  # fmt: skip
         cut = {keys[i]: token_array(texts[i], self.lang) for i in missing}
         if cut:

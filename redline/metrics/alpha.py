@@ -24,7 +24,8 @@ from itertools import combinations
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.columns import Batch, IntArray, Side, Spans, batch_of
+from redline.metrics.batch_builder import batch_of
+from redline.metrics.columns import Batch, IntArray, Side, Spans
 from redline.metrics.compared import Score, Versions, done_counts, require_two
 from redline.metrics.token_categories import Tokenizer, unit_codes
 from redline.tokens import token_array

@@ -23,7 +23,8 @@ import numpy as np
 
 from redline.metrics.alpha import nominal_alpha
 from redline.metrics.answer_policy import AnswerPolicy
-from redline.metrics.columns import ANSWER_CODES, Side, batch_of
+from redline.metrics.batch_builder import batch_of
+from redline.metrics.columns import ANSWER_CODES, Side
 from redline.metrics.compared import (
     Score,
     Versions,

@@ -11,14 +11,15 @@ spans their own way. Only documents both annotators did count.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.columns import Batch, IntArray, Side, Spans, pair_batch
+from redline.metrics.batch_builder import pair_batch
+from redline.metrics.columns import Batch, BoolArray, IntArray, Side, Spans
 from redline.metrics.compared import pair_mask
 from redline.schema.records import Annotation
 
@@ -216,14 +217,47 @@ def _unpaired(size: int, paired: IntArray) -> IntArray:
     return np.flatnonzero(mask)
 
 
+_T = TypeVar("_T")
+
+
+def _of_pair(a: Side, b: Side, what: str, make: Callable[[], _T]) -> _T:
+    """What a statistic derives from two sides, once for all that need it: kept in ``a``'s
+    memo with ``b`` itself (a side is compared by its arrays, so it is no dict key)."""
+    key = (what, id(b))
+    found = a.memo.get(key)
+    if found is not None and found[0] is b:
+        return cast("_T", found[1])
+    value = make()
+    a.memo[key] = (b, value)
+    return value
+
+
+def _compared_spans(a: Side, b: Side) -> tuple[BoolArray, int, Spans, Spans]:
+    """The documents both did, how many only one did, and the spans of each in the first."""
+
+    def compared() -> tuple[BoolArray, int, Spans, Spans]:
+        both, left_out = pair_mask(a, b)
+        return both, left_out, a.spans.of_docs(both), b.spans.of_docs(both)
+
+    return _of_pair(a, b, "spans", compared)
+
+
+def _paired_by_overlap(a: Side, b: Side, labelled: bool) -> tuple[IntArray, IntArray]:
+    """:func:`pair_by_overlap` of the compared spans (the unlabelled pairs serve both the
+    unlabelled overlap F1 and the confusion of labels)."""
+    _, _, sa, sb = _compared_spans(a, b)
+    return _of_pair(
+        a, b, f"overlap-{labelled}", lambda: pair_by_overlap(sa, sb, same_label=labelled)
+    )
+
+
 def batch_span_f1(
     batch: Batch, a: Side, b: Side, match: Match = "exact", labelled: bool = True
 ) -> PairF1:
     """:func:`span_f1` of one batch's two sides."""
     if match not in ("exact", "overlap"):
         raise RedlineError(f"span matching must be 'exact' or 'overlap', not {match!r}")
-    both, left_out = pair_mask(a, b)
-    sa, sb = a.spans.of_docs(both), b.spans.of_docs(both)
+    both, left_out, sa, sb = _compared_spans(a, b)
     names = batch.labels.names
     documents = int(np.count_nonzero(both))
     if match == "exact":
@@ -233,7 +267,7 @@ def batch_span_f1(
         matched = int(counts.sum())
         tp = _by_label(sa.label[rows_a], names, counts) if labelled else None
     else:
-        paired_a, _ = pair_by_overlap(sa, sb, same_label=labelled)
+        paired_a, _ = _paired_by_overlap(a, b, labelled)
         matched = len(paired_a)
         tp = _by_label(sa.label[paired_a], names) if labelled else None
     all_a = _by_label(sa.label, names) if labelled else None
@@ -258,11 +292,10 @@ def batch_relation_f1(batch: Batch, a: Side, b: Side) -> PairF1:
 
 def batch_label_confusion(batch: Batch, a: Side, b: Side) -> Counter[tuple[str, str]]:
     """:func:`label_confusion` of one batch's two sides."""
-    both, _ = pair_mask(a, b)
-    sa, sb = a.spans.of_docs(both), b.spans.of_docs(both)
+    _, _, sa, sb = _compared_spans(a, b)
     names = [*batch.labels.names, MISSING]
     missing = len(names) - 1
-    paired_a, paired_b = pair_by_overlap(sa, sb, same_label=False)
+    paired_a, paired_b = _paired_by_overlap(a, b, labelled=False)
     only_a, only_b = _unpaired(len(sa), paired_a), _unpaired(len(sb), paired_b)
     left = np.concatenate([sa.label[paired_a], sa.label[only_a], np.full(len(only_b), missing)])
     right = np.concatenate([sb.label[paired_b], np.full(len(only_a), missing), sb.label[only_b]])

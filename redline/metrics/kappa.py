@@ -19,7 +19,8 @@ from itertools import combinations
 import numpy as np
 
 from redline.errors import RedlineError
-from redline.metrics.columns import Batch, IntArray, Side, batch_of, pair_batch
+from redline.metrics.batch_builder import batch_of, pair_batch
+from redline.metrics.columns import Batch, IntArray, Side
 from redline.metrics.compared import Score, Versions, done_counts, pair_mask, require_two
 from redline.metrics.token_categories import Tokenizer, unit_codes
 from redline.schema.records import Annotation

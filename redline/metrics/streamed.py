@@ -26,7 +26,8 @@ from redline.errors import InputError
 from redline.metrics.alpha import AlphaTally
 from redline.metrics.answer_policy import AnswerPolicy
 from redline.metrics.answers import ANSWERS, accepted_sides
-from redline.metrics.columns import Batch, BatchBuilder, Labels, Side
+from redline.metrics.batch_builder import BatchBuilder
+from redline.metrics.columns import Batch, Labels, Side
 from redline.metrics.compared import done_counts
 from redline.metrics.f1 import (
     Counts,
@@ -38,6 +39,7 @@ from redline.metrics.f1 import (
     row_keys,
 )
 from redline.metrics.kappa import CohenTally, FleissTally
+from redline.metrics.saved_columns import SavedColumns
 from redline.metrics.unitizing import UnitizingTally
 from redline.schema.records import Answer
 from redline.store import AnnotatorLog, DatasetStore
@@ -209,11 +211,12 @@ def count_dataset(
         logs: dict[str, AnnotatorLog] = {n: stack.enter_context(dataset.open(n)) for n in names}
         for log in logs.values():
             note_problems(problems, log)
+        saved = _saved_columns(logs, stack, lay_out=True)
         doc_ids = sorted({d for log in logs.values() for d in log.doc_ids()})
         if processes is None:
             processes = 2 if len(doc_ids) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
         if processes < 2:
-            _count(logs, doc_ids, tally, labels, batch, on_progress)
+            _count(logs, saved, doc_ids, tally, labels, batch, on_progress)
             return
         split = len(doc_ids) - int(len(doc_ids) * SECOND_PROCESS_SHARE)
         spawn = multiprocessing.get_context("spawn")
@@ -222,14 +225,14 @@ def count_dataset(
                 _count_part, dataset, list(names), tally.policy, tally.lang, labels,
                 doc_ids[split:], batch,
             )  # fmt: skip
-            _count(logs, doc_ids[:split], tally, labels, batch, on_progress, len(doc_ids))
+            _count(logs, saved, doc_ids[:split], tally, labels, batch, on_progress, len(doc_ids))
             try:
                 tally.absorb(later.result())
             except BrokenProcessPool:
                 # The second process could not start or died (no room for a process, a
                 # script without a main guard): its documents are counted here instead.
                 # An error of the counting itself (different texts) is raised as it is.
-                _count(logs, doc_ids[split:], tally, labels, batch)
+                _count(logs, saved, doc_ids[split:], tally, labels, batch)
         if on_progress is not None:
             on_progress(len(doc_ids), len(doc_ids))
 
@@ -258,12 +261,28 @@ def _count_part(
     tally = DatasetTally(names, policy, lang)
     with ExitStack() as stack:
         logs = {n: stack.enter_context(dataset.open(n)) for n in names}
-        _count(logs, doc_ids, tally, labels, batch)
+        # the opening process wrote each log's columns: taken if they are there
+        _count(logs, _saved_columns(logs, stack, lay_out=False), doc_ids, tally, labels, batch)
     return tally
+
+
+def _saved_columns(
+    logs: dict[str, AnnotatorLog], stack: ExitStack, lay_out: bool
+) -> dict[str, SavedColumns]:
+    """The columns of each log the store numbers (:mod:`redline.metrics.saved_columns`)."""
+    saved = {}
+    for name, log in logs.items():
+        numbered = log.numbered()
+        columns = SavedColumns.of(numbered, lay_out) if numbered is not None else None
+        if columns is not None:
+            saved[name] = columns
+            stack.callback(columns.close)
+    return saved
 
 
 def _count(
     logs: dict[str, AnnotatorLog],
+    saved: dict[str, SavedColumns],
     doc_ids: Sequence[str],
     tally: DatasetTally,
     labels: Sequence[str] | None,
@@ -277,9 +296,18 @@ def _count(
         with _collector_paused():
             for name, log in logs.items():
                 builder.side(name)
+                columns = saved.get(name)
+                if columns is not None:
+                    laid, texts = columns.gather(
+                        chunk, tally.labels, tally.relation_labels, builder.only
+                    )
+                    builder.add_laid_out(name, laid, texts)
+                    continue
                 for record in log.newest_json(chunk):
                     builder.add_json(name, record)
         tally.add(builder.build())
+        for columns in saved.values():
+            columns.release()
         if on_progress is not None:
             on_progress(start + len(chunk), total or len(doc_ids))
 

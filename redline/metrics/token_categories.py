@@ -62,7 +62,8 @@ def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
     found = batch.memo.get(tokenizer)
     if found is None:
         if isinstance(tokenizer, TokenCache):
-            pieces = tokenizer.many(batch.texts)
+            lengths = np.diff(batch.starts).tolist()
+            pieces = tokenizer.many(batch.texts, batch.digests or None, lengths)
         else:
             pieces = [
                 np.asarray(tokenizer(text), dtype=np.int64).reshape(-1, 2) for text in batch.texts
@@ -76,8 +77,15 @@ def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
 
 
 def _cuts_inside(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
-    """The side's span edges that fall strictly inside a token, sorted (once per side)."""
+    """The side's span edges that fall strictly inside a token, sorted (once per side; a
+    side with documents taken out has its whole side's, but for those documents)."""
     found = side.memo.get(tokenizer)
+    if found is None and side.taken_from is not None:
+        whole, taken = side.taken_from
+        cuts = _cuts_inside(batch, whole, tokenizer)
+        found = side.memo[tokenizer] = cuts[
+            ~taken[np.searchsorted(batch.starts, cuts, "right") - 1]
+        ]
     if found is None:
         _, start, end = batch_tokens(batch, tokenizer)
         inside = []

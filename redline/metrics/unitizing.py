@@ -19,6 +19,7 @@ from itertools import accumulate, combinations
 import numpy as np
 
 from redline.errors import RedlineError
+from redline.metrics.batch_builder import batch_of
 from redline.metrics.columns import (
     Batch,
     BoolArray,
@@ -27,7 +28,6 @@ from redline.metrics.columns import (
     Relations,
     Side,
     Spans,
-    batch_of,
 )
 from redline.metrics.compared import Score, Versions, done_counts, require_two
 
@@ -74,10 +74,29 @@ def _count(counter: Counter[int], values: IntArray, sign: int = 1) -> None:
         counter[value] += sign * count
 
 
+def _count_by_label(
+    counters: Sequence[Counter[int]], labels: IntArray, values: IntArray, sign: int = 1
+) -> None:
+    """Count each label's ``values`` (non-negative) in its counter, in one pass for all."""
+    if not len(values):
+        return
+    radix = int(values.max()) + 1
+    found, counts = np.unique(labels * radix + values, return_counts=True)
+    for key, count in zip(found.tolist(), counts.tolist(), strict=True):
+        counters[key // radix][key % radix] += sign * count
+
+
+_EXACT_IN_FLOAT = 2**53
+
+
 def _squares(values: IntArray, labels: IntArray, size: int) -> IntArray:
-    """Sum of ``values`` squared per label code, in exact integers."""
+    """Sum of ``values`` squared per label code, in exact integers (summed as floats where
+    no sum can pass 2^53, so every one is still exact)."""
+    squares = values * values
+    if not len(squares) or int(squares.max()) * len(squares) < _EXACT_IN_FLOAT:
+        return np.bincount(labels, weights=squares, minlength=size).astype(np.int64)
     total = np.zeros(size, dtype=np.int64)
-    np.add.at(total, labels, values * values)
+    np.add.at(total, labels, squares)
     return total
 
 
@@ -173,8 +192,7 @@ class UnitizingTally:
         merged = [_merged(side.spans.of_docs(kept), stride) for side in sides]
         parts = [_Components() for _ in range(size)]
         for doc, start, end, label in merged:
-            for code in np.unique(label).tolist():
-                _count(parts[code].unit_lengths, (end - start)[label == code])
+            _count_by_label([part.unit_lengths for part in parts], label, end - start)
             self._gaps(parts, doc, start, end, label, starts, stride)
         for (x, y), (dx, dy) in zip(
             combinations(merged, 2), combinations([s.done for s in sides], 2), strict=True
@@ -205,11 +223,10 @@ class UnitizingTally:
         last[:-1] = ~same[1:]
         gaps = np.concatenate([start - before, (hi - end)[last]])
         gap_labels = np.concatenate([label, label[last]])
-        for code in np.unique(label).tolist():
-            part = parts[code]
-            _count(part.gap_lengths, gaps[(gap_labels == code) & (gaps > 0)])
-            firsts = ~same & (label == code)
-            _count(part.gap_lengths, (hi - lo)[firsts], sign=-1)
+        counters = [part.gap_lengths for part in parts]
+        cut = gaps > 0
+        _count_by_label(counters, gap_labels[cut], gaps[cut])
+        _count_by_label(counters, label[~same], (hi - lo)[~same], sign=-1)
 
     def absorb(self, later: UnitizingTally) -> None:
         """Add the parts of documents after these (another process's part)."""

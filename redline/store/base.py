@@ -38,6 +38,33 @@ def check_name(kind: str, name: str) -> str:
     return name
 
 
+class NumberedRecords(ABC):
+    """An annotator's records numbered 0, 1, ... in the order they were saved, numbers that
+    never change: what a reader derives from records 0 to n-1 holds while
+    :meth:`prefix_stamp` of n is what it was, so it can be kept between runs (the agreement
+    report's span columns, :mod:`redline.metrics.saved_columns`)."""
+
+    @property
+    @abstractmethod
+    def source(self) -> str:
+        """What tells this log from every other on the machine (a file's resolved path)."""
+
+    @abstractmethod
+    def record_count(self) -> int: ...
+
+    @abstractmethod
+    def prefix_stamp(self, count: int) -> str:
+        """Changes when any of the first ``count`` records is no longer what it was."""
+
+    @abstractmethod
+    def newest_numbers(self, doc_ids: Sequence[str]) -> list[int]:
+        """The number of each document's current version; -1 for a document not done."""
+
+    @abstractmethod
+    def json_of(self, numbers: Sequence[int]) -> list[dict[str, Any]]:
+        """Those records as plain JSON objects (validated when saved or indexed)."""
+
+
 class AnnotatorLog(ABC):
     """One annotator's versions of the documents of one dataset."""
 
@@ -118,7 +145,14 @@ class AnnotatorLog(ABC):
         """The current versions of ``doc_ids`` (those it has) as plain JSON objects, for
         readers that count over many records and need no model object per span (the
         agreement report). The store validated them when it wrote or indexed them."""
+        numbered = self.numbered()
+        if numbered is not None:
+            return numbered.json_of([n for n in numbered.newest_numbers(doc_ids) if n >= 0])
         return [r.model_dump(mode="json") for d in doc_ids if (r := self.newest(d)) is not None]
+
+    def numbered(self) -> NumberedRecords | None:
+        """This log's records by fixed numbers; None where the store keeps none."""
+        return None
 
     def resume_point(self, doc_ids: Iterable[str]) -> str | None:
         """The first document (in corpus order) without a record; None when all are done."""

@@ -18,15 +18,10 @@ from typing import Any, NoReturn
 import orjson
 from pydantic import ValidationError
 
-from redline.errors import (
-    InputError,
-    Location,
-    RedlineError,
-    display_path,
-)
+from redline.errors import InputError, Location, RedlineError, display_path
 from redline.index_cache import WORTH_CACHING, IndexCache
 from redline.schema.records import Annotation
-from redline.store.base import AnnotatorLog, ReadProgress
+from redline.store.base import AnnotatorLog, NumberedRecords, ReadProgress
 from redline.store.files import (
     digest_before,
     last_newline_before,
@@ -56,7 +51,7 @@ _INDEX_TAIL_BYTES = 1 << 16
 _SHA1_BYTES = 20
 
 
-class JsonlAnnotatorLog(AnnotatorLog):
+class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
     """An annotator's JSONL file: an index of line offsets in memory, records read on demand."""
 
     parallel_from_bytes = PARALLEL_FROM_BYTES
@@ -311,20 +306,37 @@ class JsonlAnnotatorLog(AnnotatorLog):
             self._changed_under_us(position)
         return record
 
-    def newest_json(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
-        assert self._fd is not None or not self._newest
+    # -- records by number (NumberedRecords): a number is a record line's position -------
+
+    def numbered(self) -> NumberedRecords:
+        return self
+
+    @property
+    def source(self) -> str:
+        return str(self.path.resolve())
+
+    def record_count(self) -> int:
+        return len(self._doc_ids)
+
+    def prefix_stamp(self, count: int) -> str:
+        if not count or self._fd is None:
+            return "0"
+        end = self._offsets[count - 1] + self._lengths[count - 1]
+        return f"{end}:{digest_before(self._fd, end, _INDEX_TAIL_BYTES)}"
+
+    def newest_numbers(self, doc_ids: Sequence[str]) -> list[int]:
+        return [self._newest.get(doc_id, -1) for doc_id in doc_ids]
+
+    def json_of(self, numbers: Sequence[int]) -> list[dict[str, Any]]:
         found = []
-        for doc_id in doc_ids:
-            position = self._newest.get(doc_id)
-            if position is None:
-                continue
+        for position in numbers:
             assert self._fd is not None
             raw = os.pread(self._fd, self._lengths[position], self._offsets[position])
             try:
                 record = orjson.loads(raw)
             except orjson.JSONDecodeError:
                 record = None
-            if not isinstance(record, dict) or record.get("doc_id") != doc_id:
+            if not isinstance(record, dict) or record.get("doc_id") != self._doc_ids[position]:
                 self._changed_under_us(position)
             found.append(record)
         return found
