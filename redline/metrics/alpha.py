@@ -129,6 +129,11 @@ class AlphaTally:
         """Give codes to the labels first met in this batch, in the order of one pass over
         the documents, the annotators (by name) and each record's spans from the last by
         priority (the first by start, then the longest, wins a token: it is met last)."""
+        present = np.flatnonzero(
+            np.bincount(np.concatenate([s.label for s in spans]), minlength=len(batch.labels.names))
+        )
+        if all(batch.labels.names[code] in self.values for code in present.tolist()):
+            return  # no label is new: nothing to give a code to
         ranks = batch.labels.ranks()
         table = np.concatenate(
             [

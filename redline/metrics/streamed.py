@@ -13,12 +13,13 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
@@ -188,9 +189,6 @@ PARALLEL_FROM = 4 * BATCH_DOCUMENTS
 """Documents from which a second process pays for its start (~0.3 s: Python and numpy;
 spaCy too, ~1 s, for texts whose tokens are not cached yet)."""
 
-SECOND_PROCESS_SHARE = 0.45
-"""The later documents' share given to the second process, which starts behind."""
-
 
 def count_dataset(
     dataset: DatasetStore,
@@ -202,9 +200,9 @@ def count_dataset(
     processes: int | None = None,
     batch: int = BATCH_DOCUMENTS,
 ) -> None:
-    """Feed ``tally`` every document any of ``names`` did. ``processes``: 1, or 2 to count
-    the later documents in a second process at the same time (None: 2 for a big dataset on
-    a machine with two cores or more); ``batch``: documents counted at a time. The counts
+    """Feed ``tally`` every document any of ``names`` did. ``processes``: 1, or 2 to share
+    the batches with a second process (None: 2 for a big dataset on a machine with two cores
+    or more); ``batch``: documents counted at a time. The counts
     are integers added up in document order, so the report is the same whatever the
     processes and batches, to the last digit."""
     with ExitStack() as stack:
@@ -216,25 +214,76 @@ def count_dataset(
         if processes is None:
             processes = 2 if len(doc_ids) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
         if processes < 2:
-            _count(logs, saved, doc_ids, tally, labels, batch, on_progress)
+            chunks = [doc_ids[start : start + batch] for start in range(0, len(doc_ids), batch)]
+            told = (lambda done: on_progress(done, len(doc_ids))) if on_progress else None
+            _count(logs, saved, chunks, tally, labels, told)
             return
-        split = len(doc_ids) - int(len(doc_ids) * SECOND_PROCESS_SHARE)
+        chunks = [doc_ids[start : start + batch] for start in range(0, len(doc_ids), batch)]
         spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(1, mp_context=spawn) as pool:
+        claims = spawn.Array("q", [0, len(chunks)])
+        pool = ProcessPoolExecutor(1, spawn, _hold_claims, (claims,))
+        try:
             later = pool.submit(
-                _count_part, dataset, list(names), tally.policy, tally.lang, labels,
-                doc_ids[split:], batch,
-            )  # fmt: skip
-            _count(logs, saved, doc_ids[:split], tally, labels, batch, on_progress, len(doc_ids))
+                _count_part, dataset, list(names), tally.policy, tally.lang, labels, chunks
+            )
+            mine = _claimed(claims, chunks, from_front=True)
+            told = _told_of_claims(on_progress, claims, batch, len(doc_ids))
+            _count(logs, saved, mine, tally, labels, told)
             try:
                 tally.absorb(later.result())
             except BrokenProcessPool:
                 # The second process could not start or died (no room for a process, a
-                # script without a main guard): its documents are counted here instead.
+                # script without a main guard): its batches are counted here instead.
                 # An error of the counting itself (different texts) is raised as it is.
-                _count(logs, saved, doc_ids[split:], tally, labels, batch)
+                _count(logs, saved, chunks[claims[1] :], tally, labels)
+        finally:
+            # Its counts are in: the process is left to end by itself (~0.1 s of tearing
+            # down), not waited for.
+            pool.shutdown(wait=False, cancel_futures=True)
         if on_progress is not None:
             on_progress(len(doc_ids), len(doc_ids))
+
+
+Claims = Any
+"""The batches not yet taken, [first, last) as a shared array of two (the lock its own)."""
+
+_CLAIMS: Claims = None
+"""The second process's view of the claims (given to it when it starts)."""
+
+
+def _hold_claims(claims: Claims) -> None:
+    global _CLAIMS
+    _CLAIMS = claims
+
+
+def _claimed(claims: Claims, chunks: list[list[str]], from_front: bool) -> Iterator[list[str]]:
+    """The batches this process takes, one at a time, until none is left: the opening process
+    takes them from the front, the second from the back, so that both finish together
+    (whenever the second one starts) and each counts one unbroken run of documents."""
+    while True:
+        with claims.get_lock():
+            first, last = claims[0], claims[1]
+            if first >= last:
+                return
+            if from_front:
+                taken, claims[0] = first, first + 1
+            else:
+                taken = claims[1] = last - 1
+        yield chunks[taken]
+
+
+def _told_of_claims(
+    on_progress: Callable[[int, int], None] | None, claims: Claims, batch: int, total: int
+) -> Callable[[int], None] | None:
+    """Progress as the batches either process took (the second one's are about as far)."""
+    if on_progress is None:
+        return None
+
+    def told(_: int) -> None:
+        taken = claims[0] + (-(-total // batch) - claims[1])
+        on_progress(min(total, taken * batch), total)
+
+    return told
 
 
 def note_problems(problems: list[InputError], log: AnnotatorLog) -> None:
@@ -254,16 +303,24 @@ def _count_part(
     policy: AnswerPolicy,
     lang: str,
     labels: Sequence[str] | None,
-    doc_ids: list[str],
-    batch: int,
+    chunks: list[list[str]],
 ) -> DatasetTally:
-    """The second process's part: its own logs, the same batches."""
-    tally = DatasetTally(names, policy, lang)
+    """The second process's part: its own logs, the batches it takes from the back (each
+    counted apart, then added up from the first, as one pass over them would)."""
+    counted: list[DatasetTally] = []
     with ExitStack() as stack:
         logs = {n: stack.enter_context(dataset.open(n)) for n in names}
         # the opening process wrote each log's columns: taken if they are there
-        _count(logs, _saved_columns(logs, stack, lay_out=False), doc_ids, tally, labels, batch)
-    return tally
+        saved = _saved_columns(logs, stack, lay_out=False)
+        for chunk in _claimed(_CLAIMS, chunks, from_front=False):
+            counted.append(DatasetTally(names, policy, lang))
+            _count(logs, saved, [chunk], counted[-1], labels)
+    if not counted:
+        return DatasetTally(names, policy, lang)
+    whole = counted.pop()
+    for later in reversed(counted):
+        whole.absorb(later)
+    return whole
 
 
 def _saved_columns(
@@ -283,15 +340,15 @@ def _saved_columns(
 def _count(
     logs: dict[str, AnnotatorLog],
     saved: dict[str, SavedColumns],
-    doc_ids: Sequence[str],
+    chunks: Iterable[Sequence[str]],
     tally: DatasetTally,
     labels: Sequence[str] | None,
-    batch: int,
-    on_progress: Callable[[int, int], None] | None = None,
-    total: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> None:
-    for start in range(0, len(doc_ids), batch):
-        chunk = doc_ids[start : start + batch]
+    """Count ``chunks`` (batches of doc ids, in document order); ``on_progress(documents
+    counted)`` after each."""
+    done = 0
+    for chunk in chunks:
         builder = BatchBuilder(tally.labels, tally.relation_labels, labels)
         with _collector_paused():
             for name, log in logs.items():
@@ -308,8 +365,9 @@ def _count(
         tally.add(builder.build())
         for columns in saved.values():
             columns.release()
+        done += len(chunk)
         if on_progress is not None:
-            on_progress(start + len(chunk), total or len(doc_ids))
+            on_progress(done)
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from redline.metrics.columns import Batch, BoolArray, IntArray, Side
 from redline.schema.records import Annotation, Span
@@ -35,6 +36,9 @@ Tokenizer = Callable[[str], Sequence[tuple[int, int]] | IntArray]
 
 Units = tuple[IntArray, IntArray, IntArray]
 """Tokens of a batch's documents on its continuum: (document, start, end), in text order."""
+
+Places = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int32]]
+"""Token counts by position on a batch's continuum (:func:`_token_places`)."""
 
 
 def _span_order(record: Annotation) -> list[Span]:
@@ -76,6 +80,22 @@ def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
     return found
 
 
+def _token_places(batch: Batch, tokenizer: Tokenizer) -> Places:
+    """Per position c of the batch's continuum: how many tokens start before c, start at or
+    before c, and end at or before c (once per batch). What a binary search of the token
+    starts or ends would answer for a span edge is then one look-up."""
+    key = (_token_places, tokenizer)
+    found = batch.memo.get(key)
+    if found is None:
+        _, start, end = batch_tokens(batch, tokenizer)
+        size = int(batch.starts[-1]) + 2
+        starts_upto = np.cumsum(np.bincount(start, minlength=size), dtype=np.int32)
+        starts_before = np.concatenate([np.zeros(1, np.int32), starts_upto[:-1]])
+        ends_upto = np.cumsum(np.bincount(end, minlength=size), dtype=np.int32)
+        found = batch.memo[key] = (starts_before, starts_upto, ends_upto)
+    return found
+
+
 def _cuts_inside(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
     """The side's span edges that fall strictly inside a token, sorted (once per side; a
     side with documents taken out has its whole side's, but for those documents)."""
@@ -88,10 +108,11 @@ def _cuts_inside(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
         ]
     if found is None:
         _, start, end = batch_tokens(batch, tokenizer)
+        _, starts_upto, _ = _token_places(batch, tokenizer)
         inside = []
         if len(start):
             for edge in (side.spans.start, side.spans.end):
-                token = np.maximum(np.searchsorted(start, edge, side="right") - 1, 0)
+                token = np.maximum(starts_upto[edge] - 1, 0)
                 inside.append(edge[(start[token] < edge) & (edge < end[token])])
         found = side.memo[tokenizer] = np.unique(np.concatenate(inside or [np.zeros(0, np.int64)]))
     return found
@@ -146,12 +167,18 @@ def _batch_codes(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
             doc = batch_tokens(batch, tokenizer)[0]
             found = np.where(taken[doc], 0, _batch_codes(batch, whole, tokenizer))
         else:
-            found = token_codes(batch, side, batch_tokens(batch, tokenizer))
+            places = _token_places(batch, tokenizer)
+            found = token_codes(batch, side, batch_tokens(batch, tokenizer), places)
         side.memo[key] = found
     return found
 
 
-def token_codes(batch: Batch, side: Side, units: Units) -> IntArray:
+def token_codes(
+    batch: Batch,
+    side: Side,
+    units: Units,
+    places: Places | None = None,
+) -> IntArray:
     """The category of each unit as a code: 0 for :data:`OUTSIDE`, else the label's code in
     ``batch.labels`` plus one. A unit takes the label of the first span (by start, then the
     longest, then the label's name) that shares a character with it, as :func:`token_labels`."""
@@ -160,8 +187,13 @@ def token_codes(batch: Batch, side: Side, units: Units) -> IntArray:
     spans = side.spans
     if not len(spans) or not len(start):
         return codes
-    first = np.searchsorted(end, spans.start, side="right")
-    stop = np.searchsorted(start, spans.end, side="left")
+    if places is None:
+        first = np.searchsorted(end, spans.start, side="right")
+        stop = np.searchsorted(start, spans.end, side="left")
+    else:  # the units are the batch's tokens, looked up by position (_token_places)
+        starts_before, _, ends_upto = places
+        first = ends_upto[spans.start].astype(np.int64)
+        stop = starts_before[spans.end].astype(np.int64)
     sizes = np.maximum(stop - first, 0)
     priority = np.lexsort((batch.labels.ranks()[spans.label], -spans.end, spans.start))
     first, stop, sizes = first[priority], stop[priority], sizes[priority]
