@@ -9,7 +9,9 @@ build a model object per span only to read four of its fields), or already as ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any, cast, overload
@@ -318,3 +320,17 @@ def pair_batch(a: Sequence[Annotation], b: Sequence[Annotation]) -> tuple[Batch,
         first, second = f"{first} (1)", f"{second} (2)"
     batch = batch_of({first: a, second: b})
     return batch, batch.sides[first], batch.sides[second]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a batch is read. The store's JSON holds no
+    cycles, but each of a batch's ~150,000 span objects counts towards the collector's next
+    pass, which walks everything alive: ~0.4 s of reading 10,000 documents."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

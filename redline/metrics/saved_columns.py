@@ -34,7 +34,7 @@ import orjson
 
 from redline import __version__
 from redline.cache_folder import cache_folder
-from redline.metrics.batch_builder import LaidOut, RecordColumns
+from redline.metrics.batch_builder import LaidOut, RecordColumns, collector_paused
 from redline.metrics.columns import IntArray, Labels
 from redline.store.base import NumberedRecords
 
@@ -234,10 +234,11 @@ def _laid_out(
     """The columns of records ``numbers``, read as JSON a chunk at a time."""
     parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _DTYPES}
     for start in range(numbers.start, numbers.stop, _CHUNK):
-        chunk = records.json_of(range(start, min(start + _CHUNK, numbers.stop)))
-        collected = RecordColumns()
-        for record in chunk:
-            collected.add_json(record, labels, relation_labels, None)
+        with collector_paused():
+            chunk = records.json_of(range(start, min(start + _CHUNK, numbers.stop)))
+            collected = RecordColumns()
+            for record in chunk:
+                collected.add_json(record, labels, relation_labels, None)
         laid = collected.laid_out()
         parts["answer"].append(laid.answers)
         parts["text_length"].append(np.asarray([len(r["text"]) for r in chunk], dtype=np.int64))
