@@ -89,11 +89,18 @@ def _token_places(batch: Batch, tokenizer: Tokenizer) -> Places:
     if found is None:
         _, start, end = batch_tokens(batch, tokenizer)
         size = int(batch.starts[-1]) + 2
-        starts_upto = np.cumsum(np.bincount(start, minlength=size), dtype=np.int32)
-        starts_before = np.concatenate([np.zeros(1, np.int32), starts_upto[:-1]])
-        ends_upto = np.cumsum(np.bincount(end, minlength=size), dtype=np.int32)
-        found = batch.memo[key] = (starts_before, starts_upto, ends_upto)
+        found = batch.memo[key] = (
+            _counts_upto(start + 1, size),
+            _counts_upto(start, size),
+            _counts_upto(end, size),
+        )
     return found
+
+
+def _counts_upto(values: IntArray, size: int) -> npt.NDArray[np.int32]:
+    """Per position c below ``size``: how many of ``values`` (sorted) are c or less."""
+    steps = np.diff(values, prepend=0, append=size)
+    return np.repeat(np.arange(len(values) + 1, dtype=np.int32), steps)
 
 
 def _cuts_inside(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
