@@ -13,27 +13,26 @@ Which documents the span, token and relation statistics compare is the answers p
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import get_args
 
 import numpy as np
+import numpy.typing as npt
 
 from redline.metrics.alpha import nominal_alpha
 from redline.metrics.answer_policy import AnswerPolicy
 from redline.metrics.batch_builder import batch_of
-from redline.metrics.columns import ANSWER_CODES, Side
+from redline.metrics.columns import ANSWER_CODES, NOT_DONE, Side
 from redline.metrics.compared import (
     Score,
     Versions,
-    done_by_at_least,
     done_counts,
     group_docs,
     require_two,
 )
-from redline.metrics.kappa import cohen_kappa, fleiss_kappa
+from redline.metrics.kappa import cohen_kappa, fleiss_value
 from redline.schema.records import Annotation, Answer
 
 ANSWERS: tuple[Answer, ...] = get_args(Answer)
@@ -88,30 +87,54 @@ def agreement_on_answers(
     docs: Mapping[str, Mapping[str, Answer]], names: Sequence[str]
 ) -> AnswerAgreement:
     """:func:`answer_agreement` from each document's answers by annotator (sorted by doc
-    id), what a report keeps of each record once its spans are counted."""
-    kept, left_out = done_by_at_least(docs, 2)
+    id)."""
+    codes = np.full((len(docs), len(names)), NOT_DONE, dtype=np.int8)
+    for row, answers in enumerate(docs.values()):
+        for column, name in enumerate(names):
+            if name in answers:
+                codes[row, column] = ANSWER_CODES[answers[name]]
+    return agreement_on_answer_codes(codes, names)
+
+
+def agreement_on_answer_codes(codes: npt.NDArray[np.int8], names: Sequence[str]) -> AnswerAgreement:
+    """:func:`answer_agreement` from a documents x ``names`` table of answer codes
+    (:data:`~redline.metrics.columns.ANSWER_CODES`, :data:`NOT_DONE` where not done), rows
+    in doc-id order: what a report keeps of each record once its spans are counted."""
+    done = codes != NOT_DONE
+    many = done.sum(axis=1)
+    kept = many >= 2
+    left_out = int(np.count_nonzero(~kept))
     agreeing = pairs = 0
-    for answers in kept:
-        for answer_x, answer_y in combinations(answers.values(), 2):
-            pairs += 1
-            agreeing += answer_x == answer_y
-    percent = Score(agreeing / pairs if pairs else None, len(kept), len(kept), left_out)
+    for p, q in combinations(range(len(names)), 2):
+        both = done[:, p] & done[:, q]
+        pairs += int(np.count_nonzero(both))
+        agreeing += int(np.count_nonzero(both & (codes[:, p] == codes[:, q])))
+    documents = int(np.count_nonzero(kept))
+    percent = Score(agreeing / pairs if pairs else None, documents, documents, left_out)
 
-    cohen = {}
-    for x, y in combinations(names, 2):
-        both = [r for r in docs.values() if x in r and y in r]
-        one = sum((x in r) != (y in r) for r in docs.values())
-        kappa = cohen_kappa([r[x] for r in both], [r[y] for r in both])
-        cohen[x, y] = Score(kappa.value, len(both), len(both), one)
+    named = np.asarray([*ANSWERS, None], dtype=object)  # code -1: None
+    cohen: dict[tuple[str, str], Score] = {}
+    for (i, x), (j, y) in combinations(enumerate(names), 2):
+        both = done[:, i] & done[:, j]
+        one = int(np.count_nonzero(done[:, i] ^ done[:, j]))
+        kappa = cohen_kappa(named[codes[both, i]].tolist(), named[codes[both, j]].tolist())
+        units = int(np.count_nonzero(both))
+        cohen[x, y] = Score(kappa.value, units, units, one)
 
-    everyone, not_all = done_by_at_least(docs, len(names))
-    counts = [Counter(answers.values()) for answers in everyone]
-    table = fleiss_kappa([[row[answer] for answer in ANSWERS] for row in counts])
-    fleiss = Score(table.value, table.units, len(everyone), not_all)
+    everyone = done.all(axis=1)
+    table = np.stack([(codes[everyone] == k).sum(axis=1) for k in range(len(ANSWERS))], axis=1)
+    subjects = len(table)
+    value = fleiss_value(
+        subjects,
+        len(names) if subjects else 0,
+        int((table * table).sum()),
+        int((table.sum(axis=0) ** 2).sum()),
+    )
+    fleiss = Score(value, subjects, subjects, len(codes) - subjects)
 
-    alpha = nominal_alpha([[answers.get(n) for answers in kept] for n in names])
+    alpha = nominal_alpha([named[codes[kept, i]].tolist() for i in range(len(names))])
     return AnswerAgreement(
-        percent, cohen, fleiss, Score(alpha.value, alpha.units, len(kept), left_out)
+        percent, cohen, fleiss, Score(alpha.value, alpha.units, documents, left_out)
     )
 
 

@@ -131,7 +131,10 @@ def _shared(
     size = len(columns_a[0])
     keys_a, rows_a, counts_a = np.unique(keys[:size], return_index=True, return_counts=True)
     keys_b, rows_b, counts_b = np.unique(keys[size:], return_index=True, return_counts=True)
-    _, in_a, in_b = np.intersect1d(keys_a, keys_b, assume_unique=True, return_indices=True)
+    # the keys both have, in key order: each of a's looked up among b's (both sorted)
+    at = np.minimum(np.searchsorted(keys_b, keys_a), max(len(keys_b) - 1, 0))
+    in_a = np.flatnonzero(keys_b[at] == keys_a) if len(keys_b) else np.zeros(0, np.int64)
+    in_b = at[in_a]
     return rows_a[in_a], rows_b[in_b], np.minimum(counts_a[in_a], counts_b[in_b])
 
 

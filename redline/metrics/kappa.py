@@ -115,7 +115,7 @@ def token_cohen_kappa(
     return tally.score()
 
 
-def _fleiss_value(subjects: int, raters: int, squares: int, chance: int) -> float | None:
+def fleiss_value(subjects: int, raters: int, squares: int, chance: int) -> float | None:
     """Fleiss' kappa from N subjects of n raters, sum_ij n_ij^2 and sum_j (column total)^2,
     in exact integer arithmetic up to the last division:
     P-bar = (squares - N n) / (N n (n - 1)), P-bar_e = chance / (N n)^2."""
@@ -152,7 +152,7 @@ def _fleiss(rows: Iterable[Mapping[str, int]]) -> tuple[float | None, int]:
         squares += sum(c * c for c in row.values())
         columns.update(row)
     chance = sum(c * c for c in columns.values())
-    return _fleiss_value(subjects, raters or 0, squares, chance), subjects
+    return fleiss_value(subjects, raters or 0, squares, chance), subjects
 
 
 def fleiss_kappa(table: Sequence[Sequence[int]]) -> Score:
@@ -206,7 +206,7 @@ class FleissTally:
     def score(self) -> Score:
         squares = self.subjects * self.raters + 2 * self.agreeing
         chance = sum(n * n for n in self.columns.values())
-        value = _fleiss_value(self.subjects, self.raters, squares, chance)
+        value = fleiss_value(self.subjects, self.raters, squares, chance)
         return Score(value, self.subjects, self.documents, self.left_out)
 
 

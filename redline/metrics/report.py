@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+import numpy as np
+
 from redline.errors import InputError, RedlineError
 from redline.metrics.answer_policy import DEFAULT_ANSWERS, AnswerPolicy
-from redline.metrics.answers import AnswerAgreement, agreement_on_answers
+from redline.metrics.answers import AnswerAgreement, agreement_on_answer_codes
 from redline.metrics.compared import Score
 from redline.metrics.edits import EditSummary, summarize_edits
 from redline.metrics.f1 import Counts, PairF1, relation_f1, span_f1
@@ -134,7 +136,8 @@ def agreement_report(
         label: _noted(score, tally.answered_some)
         for label, score in tally.unitizing.by_label().items()
     }
-    report.answers = agreement_on_answers(dict(sorted(tally.answers.items())), sorted(names))
+    codes = tally.answer_codes or [np.zeros((0, len(names)), dtype=np.int8)]
+    report.answers = agreement_on_answer_codes(np.concatenate(codes), sorted(names))
     report.per_doc = sorted(
         tally.per_doc, key=lambda row: (1.0 if row[1] is None else row[1], row[0])
     )

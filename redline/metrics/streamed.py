@@ -1,10 +1,11 @@
 """Every agreement statistic of a dataset, read and counted a batch of documents at a time.
 
-The report reads each annotator's current versions as plain JSON (the store validated them
-when it wrote them), a thousand documents at a time in doc-id order, lays each batch out as
-arrays (:mod:`redline.metrics.columns`) and adds its counts to one tally per statistic. What
-stays in memory between batches is integer sums, a row per document for ``--per-doc`` and
-each document's answers: not the records.
+The report takes each annotator's current versions a thousand documents at a time in doc-id
+order, from the columns kept in the cache folder (:mod:`redline.metrics.saved_columns`) or
+as plain JSON (the store validated them when it wrote them), lays each batch out as arrays
+(:mod:`redline.metrics.columns`) and adds its counts to one tally per statistic. What stays
+in memory between batches is integer sums, a row per document for ``--per-doc`` and each
+document's answer codes: not the records.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from redline.errors import InputError
 from redline.metrics.alpha import AlphaTally
 from redline.metrics.answer_policy import AnswerPolicy
-from redline.metrics.answers import ANSWERS, accepted_sides
+from redline.metrics.answers import accepted_sides
 from redline.metrics.batch_builder import BatchBuilder, collector_paused
 from redline.metrics.columns import Batch, Labels, Side
 from redline.metrics.compared import done_counts
@@ -41,7 +43,6 @@ from redline.metrics.f1 import (
 from redline.metrics.kappa import CohenTally, FleissTally
 from redline.metrics.saved_columns import SavedColumns
 from redline.metrics.unitizing import UnitizingTally
-from redline.schema.records import Answer
 from redline.store import AnnotatorLog, DatasetStore
 from redline.token_cache import shared_token_cache
 
@@ -90,7 +91,8 @@ class DatasetTally:
     answered_some: int = 0
     documents: int = 0
     left_out: int = 0
-    answers: dict[str, dict[str, Answer]] = field(default_factory=dict)
+    answer_codes: list[npt.NDArray[np.int8]] = field(default_factory=list)
+    """Per batch, each document's answer codes by annotator (sorted by name)."""
     per_doc: list[tuple[str, float | None, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -119,12 +121,9 @@ class DatasetTally:
         self.fleiss.add(batch, list(everyone.values()), self.tokens)
         self.alpha.add(batch, list(some.values()), self.tokens)
         self.unitizing.add(batch, list(some.values()))
-        for position, doc_id in enumerate(batch.doc_ids):
-            self.answers[doc_id] = {
-                name: ANSWERS[side.answer[position]]
-                for name, side in sides.items()
-                if side.answer[position] >= 0
-            }
+        self.answer_codes.append(
+            np.stack([sides[name].answer for name in sorted(self.names)], axis=1).astype(np.int8)
+        )
         self.per_doc += _per_document(batch, some)
 
     def absorb(self, later: DatasetTally) -> None:
@@ -148,7 +147,7 @@ class DatasetTally:
         self.answered_some += later.answered_some
         self.documents += later.documents
         self.left_out += later.left_out
-        self.answers.update(later.answers)
+        self.answer_codes += later.answer_codes
         self.per_doc += later.per_doc
 
 
