@@ -3,12 +3,14 @@ vs reading the same files with orjson alone, in the same process (target: under 
 at most 1.5x the orjson reading; memory that does not grow with the documents).
 
 Generates the files (seed sentences as texts; the annotators agree on most spans and differ
-on some boundaries, labels and misses), then, in a fresh process per size, times reading
+on some boundaries, labels and misses), then, in a fresh process per measure, times reading
 every line of the three files with orjson (the baseline), reading and validating every
 newest record with pydantic (what the report did before it read plain JSON), and
-`agreement_report` (reading plus every statistic), and prints the process's peak RSS. The
-smaller size (--small) shows whether memory grows with the documents.
-Usage: python -m bench.agreement [--docs 10000] [--small 1000] [--spans 50]
+`agreement_report` (reading plus every statistic): the first one, with nothing cached, then
+with each text's tokens and each annotator's columns in the cache folder (what a report
+after an earlier one, or after annotating on the machine, finds). It prints each process's
+peak RSS; the smaller size (--small) shows whether memory grows with the documents.
+Usage: python -m bench.agreement [--docs 10000] [--small 1000] [--spans 50] [--repeat 3]
        python -m bench.agreement --store postgresql://root@127.0.0.1:5432/postgres
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,11 +92,19 @@ def generate(
 
 
 MEASURES = ("orjson", "report-cold", "report-1", "report", "pydantic")
-"""What each fresh process times, in this order: reading every line with orjson (the
-baseline); the report as `redline agreement` runs it (a second process for the later
-documents of a big dataset) the first time, with no text's tokens in the cache folder yet;
-then, with the tokens cached, the report in one process and as `redline agreement` runs it;
-and reading and validating every record with pydantic."""
+"""What a fresh process times: reading every line with orjson (the baseline); the report as
+`redline agreement` runs it (a second process sharing the batches of a big dataset) the
+first time, nothing in the cache folder yet (no text's tokens, no annotator's columns); the
+report in one process and as `redline agreement` runs it, with both cached; and reading and
+validating every record with pydantic."""
+
+ROUNDS = ("orjson", "report-1", "report")
+"""Measured in turn, round after round (so that the machine's ups and downs fall on all
+three alike): the median of each, and of each round's ratios to the orjson reading."""
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
 
 
 def measure(root: Path, store_url: str | None, what: str) -> dict[str, float]:
@@ -163,7 +174,7 @@ def orjson_records(root: Path, store_url: str | None) -> Iterator[dict[str, Any]
             yield orjson.loads(text)
 
 
-def run(docs: int, spans: int, server: str | None) -> dict[str, dict[str, float]]:
+def run(docs: int, spans: int, server: str | None, repeat: int) -> dict[str, dict[str, float]]:
     """Generate, then measure each in a fresh process (on a database of its own on
     ``server``)."""
     name = f"redline_bench_agreement_{docs}"
@@ -175,7 +186,18 @@ def run(docs: int, spans: int, server: str | None) -> dict[str, dict[str, float]
             generate(root, docs, spans, store_url)
             print(f"generated 3 annotators x {docs} docs x ~{spans} spans "
                   f"in {time.perf_counter() - start:.1f} s", flush=True)  # fmt: skip
-            return {what: measured(root, store_url, what) for what in MEASURES}
+            found = {"report-cold": measured(root, store_url, "report-cold")}
+            rounds = [
+                {what: measured(root, store_url, what) for what in ROUNDS} for _ in range(repeat)
+            ]
+            for what in ROUNDS:
+                found[what] = _median([r[what] for r in rounds])
+            found["ratio"] = {
+                what: statistics.median(r[what]["seconds"] / r["orjson"]["seconds"] for r in rounds)
+                for what in ("report-1", "report")
+            }
+            found["pydantic"] = measured(root, store_url, "pydantic")
+            return found
     finally:
         if server is not None:
             drop_database(server, name)
@@ -201,12 +223,13 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--spans", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the cached measures")
     parser.add_argument(
         "--store", default=None, help="a PostgreSQL server's URL (default: JSONL files)"
     )
     args = parser.parse_args()
     for docs in (args.small, args.docs):
-        m = run(docs, args.spans, args.store)
+        m = run(docs, args.spans, args.store, args.repeat)
         base, cold, one, full = m["orjson"], m["report-cold"], m["report-1"], m["report"]
         print(f"{docs} docs ({m['pydantic']['records']:.0f} records, {base['spans']:.0f} spans):")
         print(
@@ -214,13 +237,17 @@ def main() -> None:
         )
         print(f"  reading and validating with pydantic: {m['pydantic']['seconds']:.2f} s, "
               f"peak RSS {m['pydantic']['rss']:.0f} MiB")  # fmt: skip
-        print(f"  report the first time (tokens not yet cached): {cold['seconds']:.2f} s "
+        print(f"  report the first time (no tokens, no columns cached): {cold['seconds']:.2f} s "
               f"(x{cold['seconds'] / base['seconds']:.2f} the orjson reading)")  # fmt: skip
-        ratio = one["seconds"] / base["seconds"]
-        print(f"  report, one process: {one['seconds']:.2f} s (x{ratio:.2f} the orjson reading), "
-              f"peak RSS {one['rss']:.0f} MiB")  # fmt: skip
+        ratios = m["ratio"]
+        print(f"  (median of {args.repeat} rounds of orjson, one process, as redline runs it; "
+              f"each ratio the median of the rounds' own)")  # fmt: skip
+        print(
+            f"  report, one process: {one['seconds']:.2f} s "
+            f"(x{ratios['report-1']:.2f} the orjson reading), peak RSS {one['rss']:.0f} MiB"
+        )
         print(f"  report as redline agreement runs it: {full['seconds']:.2f} s "
-              f"(x{full['seconds'] / base['seconds']:.2f}), peak RSS {full['rss']:.0f} MiB "
+              f"(x{ratios['report']:.2f}), peak RSS {full['rss']:.0f} MiB "
               f"+ {full['rss_children']:.0f} MiB for the second process; "
               f"alpha {full['alpha']:.3f}, alpha_U {full['alpha_u']:.3f}")  # fmt: skip
         print("  targets: under 5 s in all, at most x1.5 the orjson reading, flat memory")

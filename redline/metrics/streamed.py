@@ -167,8 +167,9 @@ def _per_document(batch: Batch, sides: dict[str, Side]) -> list[tuple[str, float
         )  # fmt: skip
         keys_a, first_a = np.unique(keys[: len(sa)], return_index=True)
         keys_b, first_b = np.unique(keys[len(sa) :], return_index=True)
-        common = np.intersect1d(keys_a, keys_b, assume_unique=True)
-        common_doc = sa.doc[first_a[np.searchsorted(keys_a, common)]]
+        at = np.minimum(np.searchsorted(keys_b, keys_a), max(len(keys_b) - 1, 0))
+        common = (keys_b[at] == keys_a) if len(keys_b) else np.zeros(len(keys_a), dtype=bool)
+        common_doc = sa.doc[first_a[common]]
         sizes = np.bincount(sa.doc[first_a], minlength=len(batch)) + np.bincount(
             sb.doc[first_b], minlength=len(batch)
         )

@@ -52,7 +52,7 @@ def _merged(spans: Spans, stride: int) -> tuple[IntArray, IntArray, IntArray, In
     start. Positions are shifted by ``label * stride`` so that labels never meet."""
     shift = spans.label * stride
     start, end = spans.start + shift, spans.end + shift
-    order = np.lexsort((end, start))
+    order = np.argsort(start * (int(end.max()) + 1) + end, kind="stable") if len(end) else end
     start, end = start[order], end[order]
     if not len(start):
         return spans.doc, start, end, spans.label
@@ -81,7 +81,13 @@ def _count_by_label(
     if not len(values):
         return
     radix = int(values.max()) + 1
-    found, counts = np.unique(labels * radix + values, return_counts=True)
+    keys = labels * radix + values
+    if radix * len(counters) <= 4 * len(keys) + (1 << 16):  # few values: counted in place
+        tally = np.bincount(keys, minlength=radix * len(counters))
+        found = np.flatnonzero(tally)
+        counts = tally[found]
+    else:
+        found, counts = np.unique(keys, return_counts=True)
     for key, count in zip(found.tolist(), counts.tolist(), strict=True):
         counters[key // radix][key % radix] += sign * count
 
