@@ -192,6 +192,9 @@ def run(docs: int, spans: int, server: str | None, repeat: int) -> dict[str, dic
             ]
             for what in ROUNDS:
                 found[what] = _median([r[what] for r in rounds])
+            found["rounds"] = {
+                f"{what} {k}": r[what]["seconds"] for k, r in enumerate(rounds) for what in ROUNDS
+            }
             found["ratio"] = {
                 what: statistics.median(r[what]["seconds"] / r["orjson"]["seconds"] for r in rounds)
                 for what in ("report-1", "report")
@@ -242,6 +245,10 @@ def main() -> None:
         ratios = m["ratio"]
         print(f"  (median of {args.repeat} rounds of orjson, one process, as redline runs it; "
               f"each ratio the median of the rounds' own)")  # fmt: skip
+        each = m["rounds"]
+        print("  rounds (orjson / one process / as redline runs it): " + ", ".join(
+            " / ".join(f"{each[f'{what} {k}']:.2f}" for what in ROUNDS) for k in range(args.repeat)
+        ))  # fmt: skip
         print(
             f"  report, one process: {one['seconds']:.2f} s "
             f"(x{ratios['report-1']:.2f} the orjson reading), peak RSS {one['rss']:.0f} MiB"
