@@ -173,6 +173,12 @@ def pair_by_overlap(a: Spans, b: Spans, same_label: bool) -> tuple[IntArray, Int
     spans overlap no other candidate is taken whatever the order, so only the rest (spans
     that overlap several) go through the greedy loop.
     """
+    i, j = overlapping(a, b)
+    return _one_to_one(a, b, i, j, same_label)
+
+
+def overlapping(a: Spans, b: Spans) -> tuple[IntArray, IntArray]:
+    """Every pair of a span of ``a`` and one of ``b`` that share a character: their rows."""
     empty = np.zeros(0, dtype=np.int64)
     if not len(a) or not len(b):
         return empty, empty
@@ -187,9 +193,16 @@ def pair_by_overlap(a: Spans, b: Spans, same_label: bool) -> tuple[IntArray, Int
     step = np.arange(len(i)) - np.repeat(np.cumsum(counts) - counts, counts)
     j = order[np.repeat(lo, counts) + step]
     overlaps = b.end[j] > a.start[i]
+    return i[overlaps], j[overlaps]
+
+
+def _one_to_one(
+    a: Spans, b: Spans, i: IntArray, j: IntArray, same_label: bool
+) -> tuple[IntArray, IntArray]:
+    """The pairs :func:`pair_by_overlap` takes among the overlapping pairs ``i``, ``j``."""
     if same_label:
-        overlaps &= b.label[j] == a.label[i]
-    i, j = i[overlaps], j[overlaps]
+        same = b.label[j] == a.label[i]
+        i, j = i[same], j[same]
     alone = (np.bincount(i, minlength=len(a))[i] == 1) & (np.bincount(j, minlength=len(b))[j] == 1)
     rest_i, rest_j = i[~alone], j[~alone]
     if not len(rest_i):
@@ -249,9 +262,12 @@ def _paired_by_overlap(a: Side, b: Side, labelled: bool) -> tuple[IntArray, IntA
     """:func:`pair_by_overlap` of the compared spans (the unlabelled pairs serve both the
     unlabelled overlap F1 and the confusion of labels)."""
     _, _, sa, sb = _compared_spans(a, b)
-    return _of_pair(
-        a, b, f"overlap-{labelled}", lambda: pair_by_overlap(sa, sb, same_label=labelled)
-    )
+
+    def paired() -> tuple[IntArray, IntArray]:
+        i, j = _of_pair(a, b, "overlapping", lambda: overlapping(sa, sb))
+        return _one_to_one(sa, sb, i, j, labelled)
+
+    return _of_pair(a, b, f"overlap-{labelled}", paired)
 
 
 def batch_span_f1(
