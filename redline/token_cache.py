@@ -105,7 +105,12 @@ class TokenCache:
             else [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
         )
         sizes = list(lengths) if lengths is not None else [len(text) for text in texts]
-        found = self._read(keys)
+        blobs = self._read(keys)
+        try:
+            found = dict(zip(blobs, _decoded_all(list(blobs.values())), strict=True))
+        except ValueError:  # not a cache this code wrote: tokenize instead
+            self._give_up()
+            found = {}
         # An entry whose tokens end past its text is not what this code wrote: cut again.
         missing = [
             i for i, key in enumerate(keys)
@@ -115,6 +120,30 @@ class TokenCache:
         if cut:
             self._write(cut)
         return [cut[key] if key in cut else found[key] for key in keys]
+
+    def joined(
+        self, texts: Sequence[str], digests: Sequence[bytes], lengths: Sequence[int]
+    ) -> tuple[IntArray, IntArray]:
+        """:meth:`many` as each text's number of tokens and every text's (start, end) offsets
+        after one another in one n x 2 array: what a batch counts, with no array per text
+        (read so when every text's entry is there in one-byte steps, as nearly always)."""
+        import numpy as np
+
+        keys = list(digests)
+        blobs = self._read(keys)
+        if len(blobs) == len(set(keys)) and all(blob[:1] == b"\0" for blob in blobs.values()):
+            try:
+                counts, pairs = _joined_narrow([blobs[key] for key in keys])
+            except ValueError:
+                counts = None
+            if counts is not None:
+                last = np.cumsum(counts) - 1
+                filled = counts > 0
+                if (pairs[last[filled], 1] <= np.asarray(lengths)[filled]).all():
+                    return counts, pairs
+        pieces = self.many(texts, digests, lengths)
+        counts = np.asarray([len(piece) for piece in pieces], dtype=np.int64)
+        return counts, np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
 
     def close(self) -> None:
         if self._connection is not None:
@@ -138,8 +167,8 @@ class TokenCache:
                 self._broken = True
         return self._connection
 
-    def _read(self, keys: list[bytes]) -> dict[bytes, IntArray]:
-        found: dict[bytes, IntArray] = {}
+    def _read(self, keys: list[bytes]) -> dict[bytes, bytes]:
+        found: dict[bytes, bytes] = {}
         with self._lock:
             connection = self._connect()
             if connection is None:
@@ -151,11 +180,8 @@ class TokenCache:
                     rows = connection.execute(
                         f"SELECT text_sha1, offsets FROM tokens WHERE text_sha1 IN ({marks})", part
                     )
-                    got = rows.fetchall()
-                    found.update(
-                        zip([k for k, _ in got], _decoded_all([b for _, b in got]), strict=True)
-                    )
-            except (sqlite3.Error, ValueError):  # not a cache this code wrote: tokenize instead
+                    found.update(rows)
+            except sqlite3.Error:  # not a cache this code wrote: tokenize instead
                 self._give_up()
                 return {}
         return found
@@ -220,15 +246,24 @@ def _decoded_all(blobs: list[bytes]) -> list[IntArray]:
     narrow = [i for i, blob in enumerate(blobs) if blob[:1] == b"\0"]
     found = [_decoded(blob) if blob[:1] != b"\0" else None for blob in blobs]
     if narrow:
-        sizes = np.asarray([len(blobs[i]) - 1 for i in narrow], dtype=np.int64)
-        steps = np.frombuffer(b"".join(blobs[i][1:] for i in narrow), dtype=np.uint8)
-        running = np.cumsum(steps, dtype=np.int64)
-        ends = np.cumsum(sizes)
-        before = np.concatenate([[0], running])[ends - sizes]  # the sum of earlier entries
-        offsets = running - np.repeat(before, sizes)
-        for i, piece in zip(narrow, np.split(offsets, ends[:-1]), strict=True):
-            found[i] = piece.reshape(-1, 2)
+        counts, pairs = _joined_narrow([blobs[i] for i in narrow])
+        for i, piece in zip(narrow, np.split(pairs, np.cumsum(counts)[:-1]), strict=True):
+            found[i] = piece
     return cast("list[IntArray]", found)
+
+
+def _joined_narrow(blobs: Sequence[bytes]) -> tuple[IntArray, IntArray]:
+    """Entries of one-byte steps, decoded one after another: each one's number of tokens,
+    and all their (start, end) offsets as one n x 2 array."""
+    import numpy as np
+
+    sizes = np.asarray([len(blob) - 1 for blob in blobs], dtype=np.int64)
+    if (sizes % 2).any():
+        raise ValueError("not a token cache entry")
+    steps = np.frombuffer(b"".join(blob[1:] for blob in blobs), dtype=np.uint8)
+    running = np.cumsum(steps, dtype=np.int64)
+    before = np.concatenate([[0], running])[np.cumsum(sizes) - sizes]  # earlier entries' sum
+    return sizes // 2, (running - np.repeat(before, sizes)).reshape(-1, 2)
 
 
 def _decoded(blob: bytes) -> IntArray:

@@ -140,11 +140,15 @@ class RecordColumns:
         )
 
 
+TextReader = tuple[Callable[[int], str], int]
+"""A text not read yet: what reads it, and the number it is read by."""
+
+
 class Texts(Sequence[str]):
     """A batch's texts, each read when first asked for: a text whose tokens are cached is
     never read (those of :mod:`redline.metrics.saved_columns`' batches)."""
 
-    def __init__(self, texts: list[str | Callable[[], str]]) -> None:
+    def __init__(self, texts: list[str | TextReader]) -> None:
         self._texts = texts
 
     def __len__(self) -> int:
@@ -159,7 +163,8 @@ class Texts(Sequence[str]):
             return [self[i] for i in range(*index.indices(len(self)))]
         text = self._texts[index]
         if not isinstance(text, str):
-            text = self._texts[index] = text()
+            read, number = text
+            text = self._texts[index] = read(number)
         return text
 
 
@@ -180,7 +185,7 @@ class BatchBuilder:
         self.relation_labels = relation_labels or Labels()
         self.only = set(only) if only is not None else None
         self._sides: dict[str, RecordColumns | LaidOut] = {}
-        self._texts: dict[str, tuple[int, str | Callable[[], str]]] = {}
+        self._texts: dict[str, tuple[int, str | TextReader]] = {}
         self._digests: dict[str, dict[str, bytes]] = {}
 
     def side(self, name: str) -> None:
@@ -211,7 +216,7 @@ class BatchBuilder:
         self,
         name: str,
         records: LaidOut,
-        texts: Sequence[tuple[int, bytes, Callable[[], str]]],
+        texts: Sequence[tuple[int, bytes, TextReader]],
     ) -> None:
         """A side's records of the batch already as arrays, with each one's text as (length,
         SHA-1 digest, what reads it); the side had no record yet."""
@@ -229,7 +234,7 @@ class BatchBuilder:
         return side
 
     def _text(
-        self, name: str, doc_id: str, length: int, text: str | Callable[[], str], sha1: str | bytes
+        self, name: str, doc_id: str, length: int, text: str | TextReader, sha1: str | bytes
     ) -> None:
         self._texts.setdefault(doc_id, (length, text))
         self._digests.setdefault(doc_id, {})[name] = (
@@ -282,15 +287,19 @@ def _side(records: LaidOut, where: dict[str, int], starts: IntArray) -> Side:
         records.ends + offset,
         records.labels,
         np.arange(len(span_record), dtype=np.int64) - first_of_record[span_record],
-    ).take(keep)
+    )
+    if not kept_record.all():
+        spans = spans.take(keep)
     relation_record = records.relation_record
     relation_doc = record_doc[relation_record]
     ends = records.relation_ends.copy()
     ends[:, [0, 1, 3, 4]] += starts[relation_doc][:, None]
-    keep_relation = kept_record[relation_record]
-    relations = Relations(
-        relation_doc[keep_relation], ends[keep_relation], records.relation_labels[keep_relation]
-    )
+    relations = Relations(relation_doc, ends, records.relation_labels)
+    if not kept_record.all():
+        keep_relation = kept_record[relation_record]
+        relations = Relations(
+            relation_doc[keep_relation], ends[keep_relation], records.relation_labels[keep_relation]
+        )
     return Side(answer, spans, relations)
 
 

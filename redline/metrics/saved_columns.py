@@ -23,8 +23,7 @@ import hashlib
 import mmap
 import os
 import tempfile
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ import orjson
 
 from redline import __version__
 from redline.cache_folder import cache_folder
-from redline.metrics.batch_builder import LaidOut, RecordColumns, collector_paused
+from redline.metrics.batch_builder import LaidOut, RecordColumns, TextReader, collector_paused
 from redline.metrics.columns import IntArray, Labels
 from redline.store.base import NumberedRecords
 
@@ -59,7 +58,7 @@ _DTYPES = {
     "relation_label": "<i4",
 }
 
-TextRef = tuple[int, bytes, Callable[[], str]]
+TextRef = tuple[int, bytes, TextReader]
 """A record's text as (length, SHA-1 digest, what reads it)."""
 
 
@@ -183,7 +182,7 @@ class SavedColumns:
         blob = a["digest"][at].tobytes()
         digests = [blob[k : k + _DIGEST] for k in range(0, len(blob), _DIGEST)]
         texts: list[TextRef] = [
-            (length, digest, partial(self._text, number))
+            (length, digest, (self._text, number))
             for length, digest, number in zip(lengths, digests, done, strict=True)
         ]
         return laid, texts
@@ -218,9 +217,12 @@ def _rows(first: IntArray, at: IntArray) -> tuple[IntArray, IntArray]:
 def _codes_in_order(codes: IntArray, names: list[str], report: Labels) -> IntArray:
     """The report's code of each of this file's label codes, the names given a report code in
     the order ``codes`` first shows them."""
-    seen, first = np.unique(codes, return_index=True)
-    for code in seen[np.argsort(first, kind="stable")].tolist():
-        report.code(names[code])
+    if not all(name in report.codes for name in names):
+        first = np.full(len(names), len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes)))  # only while names are new
+        for code in np.argsort(first, kind="stable").tolist():
+            if first[code] < len(codes):
+                report.code(names[code])
     return np.asarray([report.codes.get(name, -1) for name in names] or [-1], dtype=np.int64)
 
 

@@ -65,16 +65,16 @@ def batch_tokens(batch: Batch, tokenizer: Tokenizer) -> Units:
     :class:`~redline.token_cache.TokenCache` looks the whole batch up at once)."""
     found = batch.memo.get(tokenizer)
     if found is None:
-        if isinstance(tokenizer, TokenCache):
+        if isinstance(tokenizer, TokenCache) and batch.digests:
             lengths = np.diff(batch.starts).tolist()
-            pieces = tokenizer.many(batch.texts, batch.digests or None, lengths)
+            sizes, pairs = tokenizer.joined(batch.texts, batch.digests, lengths)
         else:
             pieces = [
                 np.asarray(tokenizer(text), dtype=np.int64).reshape(-1, 2) for text in batch.texts
             ]
-        sizes = np.asarray([len(p) for p in pieces], dtype=np.int64)
-        doc = np.repeat(np.arange(len(pieces), dtype=np.int64), sizes)
-        pairs = np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
+            sizes = np.asarray([len(p) for p in pieces], dtype=np.int64)
+            pairs = np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
+        doc = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
         offset = batch.starts[doc]
         found = batch.memo[tokenizer] = (doc, pairs[:, 0] + offset, pairs[:, 1] + offset)
     return found
