@@ -10,11 +10,10 @@ section 12.4). The sums are kept as exact fractions until the value is reported.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from itertools import accumulate, combinations
+from itertools import accumulate, combinations, pairwise
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from redline.metrics.columns import (
     Spans,
 )
 from redline.metrics.compared import Score, Versions, done_counts, require_two
+from redline.metrics.lengths import Lengths
 
 Unit = tuple[int, int, str]
 """A coder's unit of a continuum: [start, end) and its label."""
@@ -68,14 +68,8 @@ def _merged(spans: Spans, stride: int) -> tuple[IntArray, IntArray, IntArray, In
     )
 
 
-def _count(counter: Counter[int], values: IntArray, sign: int = 1) -> None:
-    found, counts = np.unique(values, return_counts=True)
-    for value, count in zip(found.tolist(), counts.tolist(), strict=True):
-        counter[value] += sign * count
-
-
 def _count_by_label(
-    counters: Sequence[Counter[int]], labels: IntArray, values: IntArray, sign: int = 1
+    counters: Sequence[Lengths], labels: IntArray, values: IntArray, sign: int = 1
 ) -> None:
     """Count each label's ``values`` (non-negative) in its counter, in one pass for all."""
     if not len(values):
@@ -88,8 +82,12 @@ def _count_by_label(
         counts = tally[found]
     else:
         found, counts = np.unique(keys, return_counts=True)
-    for key, count in zip(found.tolist(), counts.tolist(), strict=True):
-        counters[key // radix][key % radix] += sign * count
+    label_of, value = np.divmod(found, radix)
+    bounds = np.searchsorted(label_of, np.arange(len(counters) + 1)).tolist()
+    signed = sign * counts.astype(np.int64)
+    for code, (lo, hi) in enumerate(pairwise(bounds)):
+        if hi > lo:
+            counters[code].add(value[lo:hi], signed[lo:hi])
 
 
 _EXACT_IN_FLOAT = 2**53
@@ -114,21 +112,18 @@ class _Components:
     pair_positions: int = 0  # sum over continua of m_d (m_d - 1) L_d
     coder_positions: int = 0  # sum over continua of m_d L_d  (mL for one continuum)
     length: int = 0  # sum of L_d
-    unit_lengths: Counter[int] = field(default_factory=Counter)
-    gap_lengths: Counter[int] = field(default_factory=Counter)
+    unit_lengths: Lengths = field(default_factory=Lengths)
+    gap_lengths: Lengths = field(default_factory=Lengths)
 
     def __add__(self, other: _Components) -> _Components:
         """Both parts; a label's part may take gaps away (negative counts) from the base."""
-        gaps = Counter(self.gap_lengths)
-        for length, count in other.gap_lengths.items():
-            gaps[length] += count
         return _Components(
             self.observed + other.observed,
             self.pair_positions + other.pair_positions,
             self.coder_positions + other.coder_positions,
             self.length + other.length,
             self.unit_lengths + other.unit_lengths,
-            Counter({length: count for length, count in gaps.items() if count}),
+            self.gap_lengths + other.gap_lengths,
         )
 
     def disagreements(self) -> tuple[Fraction, Fraction] | None:
@@ -137,7 +132,7 @@ class _Components:
         if n_units == 0 or self.pair_positions == 0 or self.length == 0:
             return None
         observed = Fraction(2 * self.observed, self.length * self.pair_positions)
-        gaps = sorted(self.gap_lengths.items())
+        gaps = self.gap_lengths.items()
         lengths = [g for g, _ in gaps]
         # suffix sums over gaps g >= l: of their number and of their lengths
         count_from = list(accumulate((n for _, n in reversed(gaps)), initial=0))[::-1]
@@ -192,7 +187,7 @@ class UnitizingTally:
         self.base.pair_positions += int((m * (m - 1) * length).sum())
         self.base.coder_positions += int((m * length).sum())
         for side in sides:
-            _count(self.base.gap_lengths, lengths[kept & side.done & (lengths > 0)])
+            self.base.gap_lengths.count(lengths[kept & side.done & (lengths > 0)])
         size = len(names)
         stride = int(starts[-1]) + 1
         merged = [_merged(side.spans.of_docs(kept), stride) for side in sides]
