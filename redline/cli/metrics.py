@@ -73,7 +73,12 @@ def agreement(
             labels,
             lang=label_schema.lang,
             answers=cast(AnswerPolicy, answers),
-            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            on_progress=lambda done, total: bar.update(
+                task, description=f"measuring {dataset}", completed=done, total=total
+            ),
+            on_layout=lambda name, done, total: bar.update(
+                task, description=f"laying out {name}'s records", completed=done, total=total
+            ),
         )
     warn(report.problems)
     if as_json:

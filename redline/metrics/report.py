@@ -89,6 +89,7 @@ def agreement_report(
     on_progress: Callable[[int, int], None] | None = None,
     processes: int | None = None,
     batch: int = BATCH_DOCUMENTS,
+    on_layout: Callable[[str, int, int], None] | None = None,
 ) -> AgreementReport:
     """Every agreement statistic of the dataset's annotators (default: every person).
 
@@ -99,7 +100,9 @@ def agreement_report(
     done by too few (``documents_left_out_answers``). The answer agreement itself is over
     every document, whatever the policy. ``on_progress(documents done, documents)`` is told
     after each batch of ``batch`` documents; ``processes``: how many count at once (None:
-    two for a big dataset; see :func:`redline.metrics.streamed.count_dataset`)."""
+    two for a big dataset; see :func:`redline.metrics.streamed.count_dataset`);
+    ``on_layout(annotator, records laid out, records to lay out)`` while an annotator's
+    records are laid out as columns (the first report over them: ``saved_columns``)."""
     names = list(annotators) if annotators else dataset.people()
     if len(names) < 2:
         found = ", ".join(names) or "none"
@@ -109,7 +112,7 @@ def agreement_report(
     dataset.require(*names)
     problems: list[InputError] = []
     tally = DatasetTally(names, answers, lang)
-    count_dataset(dataset, names, tally, labels, problems, on_progress, processes, batch)
+    count_dataset(dataset, names, tally, labels, problems, on_progress, processes, batch, on_layout)
     report = AgreementReport(
         annotators=names,
         labels=sorted(set(labels) if labels else tally.labels.names),

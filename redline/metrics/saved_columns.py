@@ -23,7 +23,7 @@ import hashlib
 import mmap
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +85,16 @@ class SavedColumns:
         self._mapped = mapped
 
     @classmethod
-    def of(cls, records: NumberedRecords, lay_out: bool = True) -> SavedColumns | None:
+    def of(
+        cls,
+        records: NumberedRecords,
+        lay_out: bool = True,
+        told: Callable[[int, int], None] | None = None,
+    ) -> SavedColumns | None:
         """The columns of every record of ``records``: the cache's file, with the records
         saved since it was written added (and the file written again). ``lay_out``: False to
-        take only a file that is whole already (None otherwise)."""
+        take only a file that is whole already (None otherwise); ``told(records laid out,
+        records to lay out)`` after each thousand laid out."""
         total = records.record_count()
         if not total:
             return None
@@ -108,7 +114,9 @@ class SavedColumns:
             for name in found.relation_labels:
                 relation_labels.code(name)
             old = found._arrays
-        new = _laid_out(records, range(found.count if found else 0, total), labels, relation_labels)
+        new = _laid_out(
+            records, range(found.count if found else 0, total), labels, relation_labels, told
+        )
         arrays = {
             name: np.concatenate([old[name], new[name]]) if old else new[name] for name in new
         }
@@ -231,7 +239,11 @@ def _joined_firsts(old: IntArray, new: IntArray) -> IntArray:
 
 
 def _laid_out(
-    records: NumberedRecords, numbers: range, labels: Labels, relation_labels: Labels
+    records: NumberedRecords,
+    numbers: range,
+    labels: Labels,
+    relation_labels: Labels,
+    told: Callable[[int, int], None] | None = None,
 ) -> _Arrays:
     """The columns of records ``numbers``, read as JSON a chunk at a time."""
     parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _DTYPES}
@@ -253,6 +265,8 @@ def _laid_out(
         parts["relation_first"].append(np.bincount(laid.relation_record, minlength=len(chunk)))
         parts["relation_ends"].append(laid.relation_ends)
         parts["relation_label"].append(laid.relation_labels)
+        if told is not None:
+            told(start + len(chunk) - numbers.start, len(numbers))
     arrays: _Arrays = {}
     for name, dtype in _DTYPES.items():
         shape = {"relation_ends": (0, 6), "digest": (0, _DIGEST)}.get(name, (0,))

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import Any
 
@@ -198,12 +199,14 @@ def count_dataset(
     on_progress: Callable[[int, int], None] | None = None,
     processes: int | None = None,
     batch: int = BATCH_DOCUMENTS,
+    on_layout: Callable[[str, int, int], None] | None = None,
 ) -> None:
     """Feed ``tally`` every document any of ``names`` did. ``processes``: 1, or 2 to share
     the batches with a second process (None: 2 for a big dataset on a machine with two cores
-    or more); ``batch``: documents counted at a time. The counts
-    are integers added up in document order, so the report is the same whatever the
-    processes and batches, to the last digit."""
+    or more); ``batch``: documents counted at a time; ``on_layout(annotator, records laid
+    out, records to lay out)`` while an annotator's columns are laid out (a first report).
+    The counts are integers added up in document order, so the report is the same whatever
+    the processes and batches, to the last digit."""
     with ExitStack() as stack:
         logs: dict[str, AnnotatorLog] = {n: stack.enter_context(dataset.open(n)) for n in names}
         for log in logs.values():
@@ -213,7 +216,7 @@ def count_dataset(
         if processes is None:
             processes = 2 if len(doc_ids) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
         if processes < 2:
-            saved = _saved_columns(logs, stack, lay_out=True)
+            saved = _saved_columns(logs, stack, lay_out=True, on_layout=on_layout)
             told = (lambda done: on_progress(done, len(doc_ids))) if on_progress else None
             _count(logs, saved, chunks, tally, labels, told)
             return
@@ -225,7 +228,7 @@ def count_dataset(
                 _count_part, dataset, list(names), tally.policy, tally.lang, labels, chunks
             )
             # laid out while the second process starts: it reads JSON until they are there
-            saved = _saved_columns(logs, stack, lay_out=True)
+            saved = _saved_columns(logs, stack, lay_out=True, on_layout=on_layout)
             mine = _claimed(claims, chunks, from_front=True)
             told = _told_of_claims(on_progress, claims, batch, len(doc_ids))
             _count(logs, saved, mine, tally, labels, told)
@@ -324,13 +327,17 @@ def _count_part(
 
 
 def _saved_columns(
-    logs: dict[str, AnnotatorLog], stack: ExitStack, lay_out: bool
+    logs: dict[str, AnnotatorLog],
+    stack: ExitStack,
+    lay_out: bool,
+    on_layout: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, SavedColumns]:
     """The columns of each log the store numbers (:mod:`redline.metrics.saved_columns`)."""
     saved = {}
     for name, log in logs.items():
         numbered = log.numbered()
-        columns = SavedColumns.of(numbered, lay_out) if numbered is not None else None
+        told = partial(on_layout, name) if on_layout is not None else None
+        columns = SavedColumns.of(numbered, lay_out, told) if numbered is not None else None
         if columns is not None:
             saved[name] = columns
             stack.callback(columns.close)

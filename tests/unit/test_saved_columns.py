@@ -120,3 +120,17 @@ def test_a_cache_folder_that_cannot_be_written(
     monkeypatch.setenv("REDLINE_CACHE_DIR", str(blocked))
     assert _report(files) == before
     assert agreement_json(agreement_report(files, processes=2, batch=4)) == before
+
+
+def test_laying_out_is_told_per_annotator_and_only_the_first_time(files: DatasetStore) -> None:
+    told: list[tuple[str, int, int]] = []
+    agreement_report(files, processes=1, on_layout=lambda *step: told.append(step))
+    saved = {}
+    for name in ANNOTATORS:
+        with files.open(name) as log:
+            saved[name] = log.line_count  # type: ignore[attr-defined]
+    # a thousand records are laid out at a time: these files are told once, when done
+    assert told == [(name, saved[name], saved[name]) for name in ANNOTATORS]
+    told.clear()
+    agreement_report(files, processes=1, on_layout=lambda *step: told.append(step))
+    assert told == []
