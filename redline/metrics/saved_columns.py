@@ -21,8 +21,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import mmap
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,9 @@ import numpy.typing as npt
 import orjson
 
 from redline import __version__
+from redline.atomic import atomic_writer
 from redline.cache_folder import cache_folder
+from redline.errors import RedlineError
 from redline.metrics.batch_builder import LaidOut, RecordColumns, TextReader, collector_paused
 from redline.metrics.columns import IntArray, Labels
 from redline.store.base import NumberedRecords
@@ -231,7 +231,7 @@ def _codes_in_order(codes: IntArray, names: list[str], report: Labels) -> IntArr
         for code in np.argsort(first, kind="stable").tolist():
             if first[code] < len(codes):
                 report.code(names[code])
-    return np.asarray([report.codes.get(name, -1) for name in names] or [-1], dtype=np.int64)
+    return np.asarray([report.codes.get(name, -1) for name in names], dtype=np.int64)
 
 
 def _joined_firsts(old: IntArray, new: IntArray) -> IntArray:
@@ -278,27 +278,22 @@ def _laid_out(
 
 
 def _save(path: Path, header: dict[str, Any], arrays: _Arrays) -> bool:
-    """Write the file whole under another name, then put it in place (a reader never sees
-    half of one); False when it cannot be written."""
+    """Write the file whole or not at all (:mod:`redline.atomic`); False when it cannot be
+    written."""
     layout, offset = {}, 0
     for name, array in arrays.items():
         layout[name] = [array.dtype.str, list(array.shape), offset]
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
     encoded = orjson.dumps({**header, "arrays": layout})
     head = len(_MAGIC) + 8 + len(encoded)
-    head += -head % _ALIGN
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as out:
+        with atomic_writer(path) as out:
             out.write(_MAGIC + len(encoded).to_bytes(8, "little") + encoded)
-            out.write(b"\0" * (head - out.tell()))
+            out.write(b"\0" * (-head % _ALIGN))
             for array in arrays.values():
                 data = np.ascontiguousarray(array).tobytes()
                 out.write(data + b"\0" * (-len(data) % _ALIGN))
-        os.replace(out.name, path)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(out.name)
+    except RedlineError:
         return False
     return True
 
