@@ -147,3 +147,25 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.doc_ids)
+
+
+def row_keys(columns: Sequence[IntArray]) -> IntArray:
+    """One integer per row of ``columns`` (non-negative), equal exactly when the rows are and
+    ordered as they are (by the first column, then the next...)."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=np.int64)
+    radices = [int(c.max()) + 1 for c in columns]
+    if np.prod(radices, dtype=object) < 2**62:
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            key = key * radix + column
+        return key
+    _, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64)
+
+
+def lexical_order(columns: Sequence[IntArray]) -> IntArray:
+    """The rows of ``columns`` (non-negative) sorted by the first column, then the next...,
+    rows alike kept in their order: :func:`np.lexsort` of the columns the other way round, in
+    one sort of one key where they fit."""
+    return np.argsort(row_keys(columns), kind="stable")

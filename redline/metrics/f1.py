@@ -19,7 +19,7 @@ import numpy as np
 
 from redline.errors import RedlineError
 from redline.metrics.batch_builder import pair_batch
-from redline.metrics.columns import Batch, BoolArray, IntArray, Side, Spans
+from redline.metrics.columns import Batch, BoolArray, IntArray, Side, Spans, row_keys
 from redline.metrics.compared import pair_mask
 from redline.schema.records import Annotation
 
@@ -106,20 +106,6 @@ class PairF1:
             documents_left_out_answers=self.documents_left_out_answers
             + other.documents_left_out_answers,
         )
-
-
-def row_keys(columns: Sequence[IntArray]) -> IntArray:
-    """One integer per row of ``columns`` (non-negative), equal exactly when the rows are."""
-    if not len(columns[0]):
-        return np.zeros(0, dtype=np.int64)
-    radices = [int(c.max()) + 1 for c in columns]
-    if np.prod(radices, dtype=object) < 2**62:
-        key = np.zeros(len(columns[0]), dtype=np.int64)
-        for column, radix in zip(columns, radices, strict=True):
-            key = key * radix + column
-        return key
-    _, inverse = np.unique(np.stack(columns, axis=1), axis=0, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64)
 
 
 def _shared(

@@ -30,7 +30,7 @@ from redline.metrics.alpha import AlphaTally
 from redline.metrics.answer_policy import AnswerPolicy
 from redline.metrics.answers import accepted_sides
 from redline.metrics.batch_builder import BatchBuilder, collector_paused
-from redline.metrics.columns import Batch, Labels, Side
+from redline.metrics.columns import Batch, Labels, Side, row_keys
 from redline.metrics.compared import done_counts
 from redline.metrics.f1 import (
     Counts,
@@ -39,7 +39,6 @@ from redline.metrics.f1 import (
     batch_label_confusion,
     batch_relation_f1,
     batch_span_f1,
-    row_keys,
 )
 from redline.metrics.kappa import CohenTally, FleissTally
 from redline.metrics.saved_columns import SavedColumns
@@ -230,7 +229,7 @@ def count_dataset(
             # laid out while the second process starts: it reads JSON until they are there
             saved = _saved_columns(logs, stack, lay_out=True, on_layout=on_layout)
             mine = _claimed(claims, chunks, from_front=True)
-            told = _told_of_claims(on_progress, claims, batch, len(doc_ids))
+            told = _told_of_claims(on_progress, claims, len(chunks), batch, len(doc_ids))
             _count(logs, saved, mine, tally, labels, told)
             try:
                 tally.absorb(later.result())
@@ -276,14 +275,18 @@ def _claimed(claims: Claims, chunks: list[list[str]], from_front: bool) -> Itera
 
 
 def _told_of_claims(
-    on_progress: Callable[[int, int], None] | None, claims: Claims, batch: int, total: int
+    on_progress: Callable[[int, int], None] | None,
+    claims: Claims,
+    batches: int,
+    batch: int,
+    total: int,
 ) -> Callable[[int], None] | None:
     """Progress as the batches either process took (the second one's are about as far)."""
     if on_progress is None:
         return None
 
     def told(_: int) -> None:
-        taken = claims[0] + (-(-total // batch) - claims[1])
+        taken = claims[0] + (batches - claims[1])
         on_progress(min(total, taken * batch), total)
 
     return told

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from redline.metrics.columns import Batch, BoolArray, IntArray, Side
+from redline.metrics.columns import Batch, BoolArray, IntArray, Side, lexical_order
 from redline.schema.records import Annotation, Span
 from redline.token_cache import TokenCache
 
@@ -180,15 +180,6 @@ def _batch_codes(batch: Batch, side: Side, tokenizer: Tokenizer) -> IntArray:
     return found
 
 
-def _by_start_longest_name(start: IntArray, end: IntArray, rank: IntArray) -> IntArray:
-    """The order of spans by start, then the longest, then the label's name: one sort of one
-    key where the three fit in 62 bits (always, but for batches of gigantic texts)."""
-    reach, names = int(end.max()) + 1, int(rank.max()) + 1
-    if reach * reach * names >= 1 << 62:
-        return np.lexsort((rank, -end, start))
-    return np.argsort((start * reach + (reach - 1 - end)) * names + rank, kind="stable")
-
-
 def token_codes(
     batch: Batch,
     side: Side,
@@ -211,7 +202,9 @@ def token_codes(
         first = ends_upto[spans.start].astype(np.int64)
         stop = starts_before[spans.end].astype(np.int64)
     sizes = np.maximum(stop - first, 0)
-    priority = _by_start_longest_name(spans.start, spans.end, batch.labels.ranks()[spans.label])
+    # by start, then the longest, then the label's name
+    longest = int(spans.end.max()) - spans.end
+    priority = lexical_order([spans.start, longest, batch.labels.ranks()[spans.label]])
     first, stop, sizes = first[priority], stop[priority], sizes[priority]
     labels = spans.label[priority] + 1
     covered = np.repeat(first, sizes) + (

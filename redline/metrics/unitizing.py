@@ -27,6 +27,7 @@ from redline.metrics.columns import (
     Relations,
     Side,
     Spans,
+    lexical_order,
 )
 from redline.metrics.compared import Score, Versions, done_counts, require_two
 from redline.metrics.lengths import Lengths
@@ -52,7 +53,7 @@ def _merged(spans: Spans, stride: int) -> tuple[IntArray, IntArray, IntArray, In
     start. Positions are shifted by ``label * stride`` so that labels never meet."""
     shift = spans.label * stride
     start, end = spans.start + shift, spans.end + shift
-    order = np.argsort(start * (int(end.max()) + 1) + end, kind="stable") if len(end) else end
+    order = lexical_order([start, end])
     start, end = start[order], end[order]
     if not len(start):
         return spans.doc, start, end, spans.label
