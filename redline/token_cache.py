@@ -105,7 +105,16 @@ class TokenCache:
             else [hashlib.sha1(text.encode("utf-8")).digest() for text in texts]
         )
         sizes = list(lengths) if lengths is not None else [len(text) for text in texts]
-        blobs = self._read(keys)
+        return self._completed(texts, keys, sizes, self._read(keys))
+
+    def _completed(
+        self,
+        texts: Sequence[str],
+        keys: list[bytes],
+        sizes: Sequence[int],
+        blobs: dict[bytes, bytes],
+    ) -> list[IntArray]:
+        """Each text's tokens from the entries found (``blobs``), the others cut and added."""
         try:
             found = dict(zip(blobs, _decoded_all(list(blobs.values())), strict=True))
         except ValueError:  # not a cache this code wrote: tokenize instead
@@ -141,7 +150,7 @@ class TokenCache:
                 filled = counts > 0
                 if (pairs[last[filled], 1] <= np.asarray(lengths)[filled]).all():
                     return counts, pairs
-        pieces = self.many(texts, digests, lengths)
+        pieces = self._completed(texts, keys, lengths, blobs)
         counts = np.asarray([len(piece) for piece in pieces], dtype=np.int64)
         return counts, np.concatenate(pieces) if pieces else np.zeros((0, 2), dtype=np.int64)
 
