@@ -169,3 +169,13 @@ def lexical_order(columns: Sequence[IntArray]) -> IntArray:
     rows alike kept in their order: :func:`np.lexsort` of the columns the other way round, in
     one sort of one key where they fit."""
     return np.argsort(row_keys(columns), kind="stable")
+
+
+def found_in(known: IntArray, keys: IntArray) -> tuple[BoolArray, IntArray]:
+    """Which of ``keys`` the sorted ``known`` holds too, and each one's place in ``known``
+    (meaningful where found): a look-up of sorted keys, not a second sort of both."""
+    if not len(known):
+        return np.zeros(len(keys), dtype=bool), np.zeros(len(keys), dtype=np.int64)
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    found: BoolArray = known[at] == keys
+    return found, at

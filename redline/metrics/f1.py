@@ -19,7 +19,7 @@ import numpy as np
 
 from redline.errors import RedlineError
 from redline.metrics.batch_builder import pair_batch
-from redline.metrics.columns import Batch, BoolArray, IntArray, Side, Spans, row_keys
+from redline.metrics.columns import Batch, BoolArray, IntArray, Side, Spans, found_in, row_keys
 from redline.metrics.compared import pair_mask
 from redline.schema.records import Annotation
 
@@ -117,9 +117,8 @@ def _shared(
     size = len(columns_a[0])
     keys_a, rows_a, counts_a = np.unique(keys[:size], return_index=True, return_counts=True)
     keys_b, rows_b, counts_b = np.unique(keys[size:], return_index=True, return_counts=True)
-    # the keys both have, in key order: each of a's looked up among b's (both sorted)
-    at = np.minimum(np.searchsorted(keys_b, keys_a), max(len(keys_b) - 1, 0))
-    in_a = np.flatnonzero(keys_b[at] == keys_a) if len(keys_b) else np.zeros(0, np.int64)
+    found, at = found_in(keys_b, keys_a)  # the keys both have, in key order
+    in_a = np.flatnonzero(found)
     in_b = at[in_a]
     return rows_a[in_a], rows_b[in_b], np.minimum(counts_a[in_a], counts_b[in_b])
 

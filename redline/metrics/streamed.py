@@ -30,7 +30,7 @@ from redline.metrics.alpha import AlphaTally
 from redline.metrics.answer_policy import AnswerPolicy
 from redline.metrics.answers import accepted_sides
 from redline.metrics.batch_builder import BatchBuilder, collector_paused
-from redline.metrics.columns import Batch, Labels, Side, row_keys
+from redline.metrics.columns import Batch, Labels, Side, found_in, row_keys
 from redline.metrics.compared import done_counts
 from redline.metrics.f1 import (
     Counts,
@@ -167,8 +167,7 @@ def _per_document(batch: Batch, sides: dict[str, Side]) -> list[tuple[str, float
         )  # fmt: skip
         keys_a, first_a = np.unique(keys[: len(sa)], return_index=True)
         keys_b, first_b = np.unique(keys[len(sa) :], return_index=True)
-        at = np.minimum(np.searchsorted(keys_b, keys_a), max(len(keys_b) - 1, 0))
-        common = (keys_b[at] == keys_a) if len(keys_b) else np.zeros(len(keys_a), dtype=bool)
+        common, _ = found_in(keys_b, keys_a)
         common_doc = sa.doc[first_a[common]]
         sizes = np.bincount(sa.doc[first_a], minlength=len(batch)) + np.bincount(
             sb.doc[first_b], minlength=len(batch)
