@@ -4,6 +4,7 @@ tests that run hundreds of commands cannot afford a Python start-up each; and
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -60,7 +61,10 @@ def run_redline(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
 
 def redline_process(*args: str) -> subprocess.CompletedProcess[str]:
     """The real command in a child process (its progress bar goes to stderr, as it would in
-    a terminal)."""
+    a terminal), with the environment the test sees (``os.environ``), not the process's own:
+    GNU readline, once loaded (a pytest run without workers loads it), sets
+    COLUMNS and LINES in the latter only, where a test's ``delenv`` cannot take them out."""
     return subprocess.run(
-        [sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=300
-    )
+        [sys.executable, "-m", "redline", *args],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ),
+    )  # fmt: skip
