@@ -1,17 +1,17 @@
 """Reading an annotator file through: every line validated, on several cores when it is big.
 
-The first open of a file without a valid index cache checks every record with pydantic, some
-100 to 170 µs each (a 100,000-record, 690 MB file: ~10 s), which is nearly all CPU. Byte
-ranges of the file, cut at newlines, are checked apart in spawned worker processes while this
-process checks ranges from the other end; each range sends back only its index columns and
-its problems, and the ranges are put together in file order, so the result is exactly what
-reading the file line after line gives. Starting a worker costs a Python start and the
-schema's imports (~0.5 s): this process does not wait for it, and a worker is handed ranges
-only once it has started, so a file read before then costs no more than it did alone; only
-files that take longer than that are read so at all.
+The first open of a file without a valid index cache checks every record, ~45 µs each with
+the quick check (:mod:`redline.schema.quick_check`; the models alone take ~100 µs), which is
+nearly all CPU. Byte ranges of the file, cut at newlines, are checked apart in spawned worker
+processes while this process checks ranges from the other end; each range sends back only
+its index columns and its problems, and the ranges are put together in file order, so the
+result is exactly what reading the file line after line gives. Starting a worker costs a
+Python start and the schema's imports (~0.35 s): this process does not wait for it, and a
+worker is handed ranges only once it has started, so a file read before then costs no more
+than it did alone; only files that take longer than that are read so at all.
 
-Two cores (one worker): x1.5 to x1.6 on 152 MB (20,000 records) when no other program is
-busy on them, and nothing when one is (``python -m bench.first_open``).
+Two cores (one worker), 690 MB: the worker x1.4 to x1.5, the quick check x1.9 to x2.2, x3 to
+x3.3 in all against the models line after line (``python -m bench.first_open``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -26,14 +27,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from redline.errors import describe_validation_error
-from redline.schema.records import Annotation
+from redline.schema.quick_check import validated_keys
 from redline.store.base import ReadProgress
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-PARALLEL_FROM_BYTES = 32 << 20
-"""Less than this to read (about 4,000 records of 7 KB, 0.5 to 0.8 s) is read in this
+PARALLEL_FROM_BYTES = 64 << 20
+"""Less than this to read (about 8,500 records of 7.6 KB, 0.4 to 0.6 s) is read in this
 process alone: a worker would barely have started before it was done."""
 PROGRESS_FROM_BYTES = 16 << 20
 """Less than this to read opens quietly: a bar that flashes by says nothing."""
@@ -41,6 +42,12 @@ RANGE_BYTES = 2 << 20
 """The share of work handed out at once: small enough that the last one does not keep the
 others waiting long, and the progress moves often."""
 MAX_WORKERS = 7
+IN_FLIGHT = 8
+"""Ranges handed to a worker and not yet back. A finished range comes back through a thread
+of this process, which waits for the interpreter while this process checks ranges of its
+own; with two in flight, a worker sat idle for a third of the time (it did 131 ranges of 327
+to this process's 196; with eight, half). The last ones cost this process at most that many
+ranges of waiting, 0.2 s."""
 
 
 class Told:
@@ -64,7 +71,7 @@ Checked = tuple[str, str] | str
 
 def check_line(raw: bytes, annotator: str) -> Checked:
     try:
-        record = Annotation.model_validate_json(raw)
+        record = validated_keys(raw)
     except ValidationError as error:
         return f"invalid record, skipped: {describe_validation_error(error)}"
     if record.annotator != annotator:
@@ -110,6 +117,16 @@ def check_range(data: bytes, start: int, annotator: str) -> RangeFound:
         position = end
     found.lines = number
     return found
+
+
+def check_here(
+    fd: int, start: int, end: int, annotator: str, range_bytes: int = RANGE_BYTES
+) -> Iterator[RangeFound]:
+    """The ranges of ``[start, end)`` (whole lines), checked in this process one after the
+    other: a long line costs no more than a short one to find (a file's lines, read one at a
+    time, cost a fifth of the check itself)."""
+    for a, b in ranges(fd, start, end, range_bytes):
+        yield check_range(_read(fd, a, b), a, annotator)
 
 
 def _check_in_worker(
@@ -181,9 +198,9 @@ def check_in_parallel(
     """The ranges of ``[start, end)`` (whole lines), checked, in file order; None when there
     are not the cores for it or the workers failed (the caller reads the file itself).
 
-    The workers take ranges from the front, two each at most (one to start on as soon as they
-    finish the other), while this process takes them from the back (unless not ``here_too``:
-    the tests' way to be sure the workers read), until none are left."""
+    The workers take ranges from the front, :data:`IN_FLIGHT` each at most, while this
+    process takes them from the back (unless not ``here_too``: the tests' way to be sure the
+    workers read), until none are left."""
     pieces = ranges(fd, start, end, range_bytes)
     workers = worker_count(len(pieces))
     if workers == 0:
@@ -209,7 +226,7 @@ def check_in_parallel(
             for checked in [f for f in flying if f.done()]:
                 piece = found[flying.pop(checked)] = checked.result()
                 told += piece.end - piece.start
-            while front < back and len(flying) < 2 * ready:
+            while front < back and len(flying) < IN_FLIGHT * ready:
                 a, b = pieces[front]
                 flying[pool.submit(_check_in_worker, path, identity, a, b, annotator)] = front
                 front += 1
