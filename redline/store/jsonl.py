@@ -35,6 +35,7 @@ from redline.store.jsonl_reading import (
     RANGE_BYTES,
     RangeFound,
     Told,
+    check_here,
     check_in_parallel,
     check_line,
 )
@@ -59,7 +60,7 @@ class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
     progress_from_bytes = PROGRESS_FROM_BYTES
     """Reading through at least this much is told to ``progress``."""
     range_bytes = RANGE_BYTES
-    report_every_bytes = 1 << 20
+    """The share of reading done at once (and told to ``progress`` after)."""
 
     def __init__(
         self, path: Path, annotator: str, *, write: bool, progress: ReadProgress | None = None
@@ -111,8 +112,8 @@ class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
         to_read = size - begun
         big = to_read > 0 and to_read >= self.progress_from_bytes
         report = Told(self._progress if big else None, to_read)
-        if size - offset >= self.parallel_from_bytes:
-            whole = last_newline_before(self._fd, size) + 1  # a last line being written: below
+        whole = last_newline_before(self._fd, size) + 1  # a last line being written: below
+        if whole - offset >= self.parallel_from_bytes:
             found = check_in_parallel(
                 str(self.path),
                 self._fd,
@@ -126,33 +127,26 @@ class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
                 self._add_range(part, number)
                 number += part.lines
                 offset = part.end
-        with open(self._fd, "rb", closefd=False) as handle:
-            handle.seek(offset)
-            reported = offset
-            for raw in handle:
+        for part in check_here(self._fd, offset, whole, self.annotator, self.range_bytes):
+            self._add_range(part, number)
+            number += part.lines
+            offset = part.end
+            report(offset - begun)
+        if offset < size:
+            # Only a read-only open gets here (a writer completed or quarantined the tail): a
+            # whole record is read, a partial one is reported and left alone.
+            raw = os.pread(self._fd, size - offset, offset)
+            if is_record(raw):
                 number += 1
-                if not raw.endswith(b"\n"):
-                    # Only a read-only open gets here (a writer completed or quarantined the
-                    # tail): a whole record is read, a partial one is reported and left alone.
-                    if not is_record(raw):
-                        self.torn.append(
-                            InputError(
-                                Location(self._shown, number),
-                                "incomplete last line (being written, or torn by a crash); "
-                                "not read",
-                            )
-                        )
-                        number -= 1
-                        break
-                    self._add_line(raw, offset, number)
-                    offset += len(raw)
-                    break
-                if raw.strip():
-                    self._add_line(raw, offset, number)
+                self._add_line(raw, offset, number)
                 offset += len(raw)
-                if offset - reported >= self.report_every_bytes:
-                    report(offset - begun)
-                    reported = offset
+            else:
+                self.torn.append(
+                    InputError(
+                        Location(self._shown, number + 1),
+                        "incomplete last line (being written, or torn by a crash); not read",
+                    )
+                )
         report(to_read)
         self._size = offset
         self._line_total = number

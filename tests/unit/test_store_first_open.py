@@ -28,11 +28,11 @@ class ReadInParallel(JsonlAnnotatorLog):
 
 
 class ReadAlone(JsonlAnnotatorLog):
-    """Every file is read in this process, and told to ``progress`` every 1 KB."""
+    """Every file is read in this process, and told to ``progress`` every 1 KB or so."""
 
     parallel_from_bytes = 1 << 62
     progress_from_bytes = 0
-    report_every_bytes = 1024
+    range_bytes = 1024
 
 
 def _write_messy_file(path: Path, *, torn: bool = True) -> None:
