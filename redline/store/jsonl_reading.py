@@ -179,6 +179,12 @@ def worker_count(pieces: int) -> int:
     return max(0, min(cores - 1, pieces - 1, MAX_WORKERS))
 
 
+def _in_flight(left: int, workers: int) -> int:
+    """Ranges a worker may have in flight with ``left`` not handed out yet: fewer near the
+    end, so that the workers and this process run out of work together."""
+    return min(IN_FLIGHT, max(1, left // (workers + 1)))
+
+
 def _ready() -> None:
     """The first task of each worker: it is done once the worker has started and imported the
     schema (~0.5 s), and only then are ranges handed to workers; a range handed out cannot be
@@ -226,7 +232,7 @@ def check_in_parallel(
             for checked in [f for f in flying if f.done()]:
                 piece = found[flying.pop(checked)] = checked.result()
                 told += piece.end - piece.start
-            while front < back and len(flying) < IN_FLIGHT * ready:
+            while front < back and len(flying) < ready * _in_flight(back - front, ready):
                 a, b = pieces[front]
                 flying[pool.submit(_check_in_worker, path, identity, a, b, annotator)] = front
                 front += 1
