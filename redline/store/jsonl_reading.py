@@ -10,8 +10,8 @@ Python start and the schema's imports (~0.35 s): this process does not wait for 
 worker is handed ranges only once it has started, so a file read before then costs no more
 than it did alone; only files that take longer than that are read so at all.
 
-Two cores (one worker), 690 MB: the worker x1.4 to x1.5, the quick check x1.9 to x2.2, x3 to
-x3.3 in all against the models line after line (``python -m bench.first_open``).
+Two cores (one worker), 690 MB: x3.4 to x4.1 against the models line after line, of which
+the quick check x2.7 to x2.9 and the worker x1.2 to x1.5 (``python -m bench.first_open``).
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ IN_FLIGHT = 8
 """Ranges handed to a worker and not yet back. A finished range comes back through a thread
 of this process, which waits for the interpreter while this process checks ranges of its
 own; with two in flight, a worker sat idle for a third of the time (it did 131 ranges of 327
-to this process's 196; with eight, half). The last ones cost this process at most that many
-ranges of waiting, 0.2 s."""
+to this process's 196; with eight, half). Near the end it has fewer (:func:`_in_flight`):
+this process would wait for the last of them."""
 
 
 class Told:
