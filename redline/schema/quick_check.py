@@ -25,15 +25,17 @@ class RecordKeys(NamedTuple):
     text_sha1: str
     annotator: str
 
+    @classmethod
+    def of(cls, record: Any) -> RecordKeys:
+        """Of an :class:`Annotation`, or of the struct the quick check read."""
+        return cls(record.doc_id, record.text_sha1, record.annotator)
+
 
 def validated_keys(raw: bytes) -> RecordKeys:
     """The keys of the record ``raw``, or the ``ValidationError`` that
     ``Annotation.model_validate_json(raw)`` raises, as it raises it."""
     keys = quick_keys(raw)
-    if keys is None:
-        record = Annotation.model_validate_json(raw)
-        keys = RecordKeys(record.doc_id, record.text_sha1, record.annotator)
-    return keys
+    return RecordKeys.of(Annotation.model_validate_json(raw)) if keys is None else keys
 
 
 def quick_keys(raw: bytes) -> RecordKeys | None:
@@ -44,7 +46,7 @@ def quick_keys(raw: bytes) -> RecordKeys | None:
         record = decoder.decode(raw)
     except Exception:  # whatever it is, the models have the last word on it
         return None
-    return RecordKeys(record.doc_id, record.text_sha1, record.annotator)
+    return RecordKeys.of(record)
 
 
 @cache

@@ -96,9 +96,10 @@ def _strict_type(info: FieldInfo) -> Any:
         return None
     meta = {}
     for constraint in info.metadata:
-        if type(constraint) not in _CONSTRAINTS:
+        name = _CONSTRAINTS.get(type(constraint))
+        if name is None:
             return None
-        meta[_CONSTRAINTS[type(constraint)]] = getattr(constraint, _CONSTRAINTS[type(constraint)])
+        meta[name] = getattr(constraint, name)
     return Annotated[kind, msgspec.Meta(**meta)] if meta else kind
 
 

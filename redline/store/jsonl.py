@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,6 +113,7 @@ class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
         big = to_read > 0 and to_read >= self.progress_from_bytes
         report = Told(self._progress if big else None, to_read)
         whole = last_newline_before(self._fd, size) + 1  # a last line being written: below
+        found: Iterable[RangeFound] | None = None  # checked with workers; else here
         if whole - offset >= self.parallel_from_bytes:
             found = check_in_parallel(
                 str(self.path),
@@ -123,11 +124,9 @@ class JsonlAnnotatorLog(AnnotatorLog, NumberedRecords):
                 progress=report,
                 range_bytes=self.range_bytes,
             )
-            for part in found or ():
-                self._add_range(part, number)
-                number += part.lines
-                offset = part.end
-        for part in check_here(self._fd, offset, whole, self.annotator, self.range_bytes):
+        if found is None:
+            found = check_here(self._fd, offset, whole, self.annotator, self.range_bytes)
+        for part in found:
             self._add_range(part, number)
             number += part.lines
             offset = part.end

@@ -187,7 +187,7 @@ def _in_flight(left: int, workers: int) -> int:
 
 def _ready() -> None:
     """The first task of each worker: it is done once the worker has started and imported the
-    schema (~0.5 s), and only then are ranges handed to workers; a range handed out cannot be
+    schema (~0.35 s), and only then are ranges handed to workers; a range handed out cannot be
     taken back, and this process would wait for it."""
 
 
